@@ -1,0 +1,171 @@
+"""Build the book the way `make book` promises, and say what happened.
+
+Usage (from the repository root, inside .venv)::
+
+    python .ci/book.py                       # the whole book into _build/html
+    python .ci/book.py --only book/forward-pass.md
+                                              # index + one chapter into
+                                              # _build/partial/forward-pass/html
+
+What it adds to a plain ``jupyter-book build``:
+
+* warnings are errors (``-W -n --keep-going``);
+* the execution cache is keyed on a hash of ``src/dlbook``: the path
+  ``_build/.jupyter_cache`` (which ``_config.yml`` names) is a symlink to
+  ``_build/.jupyter_caches/<hash>``, so editing the helper library
+  re-executes every chapter while editing one chapter re-executes only it;
+* when the build fails, the execution reports that myst-nb wrote under
+  ``_build/html/reports`` are printed, each headed by its chapter's file;
+* after every build, one line: chapters, executed, from cache, total time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+
+
+def src_hash(root: Path = ROOT) -> str:
+    """A short hash of every file under src/dlbook that can change a result."""
+    digest = hashlib.sha256()
+    package = root / "src" / "dlbook"
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def point_cache_at(link: Path, key: str) -> Path:
+    """Make ``link`` a symlink to the cache folder for ``key``; return the target."""
+    target = link.parent / ".jupyter_caches" / key
+    target.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    elif link.is_dir():  # an old real cache folder: keep it under its own name
+        link.rename(link.parent / ".jupyter_caches" / f"legacy-{int(time.time())}")
+    link.symlink_to(target.relative_to(link.parent), target_is_directory=True)
+    return target
+
+
+def toc_files(toc_path: Path) -> list[str]:
+    """Every file named in a jb-book toc, root first."""
+    toc = yaml.safe_load(toc_path.read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def has_code_cells(path: Path) -> bool:
+    return "```{code-cell}" in path.read_text(encoding="utf-8")
+
+
+def cache_records(cache_dir: Path) -> dict[str, float]:
+    """{notebook uri: creation time} of the records in a jupyter-cache."""
+    if not (cache_dir / "global.db").exists():
+        return {}
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    return {r.uri: r.created.timestamp() for r in cache.list_cache_records()}
+
+
+def print_reports(html_dir: Path) -> None:
+    reports = sorted((html_dir / "reports").rglob("*.err.log"))
+    for report in reports:
+        chapter = report.relative_to(html_dir / "reports").with_suffix("").with_suffix(".md")
+        print(f"\n===== cell error in {chapter} (report {report.relative_to(ROOT)}) =====",
+              file=sys.stderr)
+        print(report.read_text(encoding="utf-8", errors="replace"), file=sys.stderr)
+
+
+def partial_build_inputs(only: list[str], out: Path) -> tuple[Path, Path]:
+    """Write a config and a toc that build the index plus ``only`` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["cache"] = str(out / ".jupyter_cache")
+    config_path = out / "_config.yml"
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    chapters = [{"file": str(Path(p).with_suffix(""))} for p in only]
+    toc = {"format": "jb-book", "root": "book/index", "chapters": chapters}
+    toc_path = out / "_toc.yml"
+    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False))
+    return config_path, toc_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", metavar="CHAPTER",
+                        help="build book/index.md plus these chapters only (a quick check)")
+    parser.add_argument("--all", action="store_true", help="rewrite every page (not re-execute)")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    start = time.time()
+
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".",
+               "-W", "-n", "--keep-going"]
+    if args.all:
+        command.append("--all")
+    if args.only:
+        missing = [p for p in args.only if not (ROOT / p).is_file()]
+        if missing:
+            print(f"error: no such chapter file: {', '.join(missing)}", file=sys.stderr)
+            return 2
+        out = BUILD / "partial" / Path(args.only[0]).stem
+        config_path, toc_path = partial_build_inputs(args.only, out)
+        command += ["--config", str(config_path), "--toc", str(toc_path), "--path-output", str(out)]
+        cache_dir, html_dir = out / ".jupyter_cache", out / "_build" / "html"
+        files = ["book/index", *args.only]
+    else:
+        BUILD.mkdir(exist_ok=True)
+        cache_dir = point_cache_at(BUILD / ".jupyter_cache", src_hash())
+        html_dir = BUILD / "html"
+        files = toc_files(ROOT / "_toc.yml")
+
+    missing = [f for f in files if not (ROOT / f).with_suffix(".md").is_file()]
+    if missing:
+        print(f"error: _toc.yml lists files that do not exist: {', '.join(m + '.md' for m in missing)}",
+              file=sys.stderr)
+        return 2
+    if html_dir.exists():
+        shutil.rmtree(html_dir / "reports", ignore_errors=True)
+
+    before = cache_records(cache_dir)
+    result = subprocess.run(command)
+    after = cache_records(cache_dir)
+    executed = [uri for uri, created in after.items() if created >= start and before.get(uri) != created]
+    with_code = [f for f in files if has_code_cells((ROOT / f).with_suffix(".md"))]
+    elapsed = time.time() - start
+    status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+    print(f"book build {status}: {len(files)} pages, {len(with_code)} with code: "
+          f"{len(executed)} executed, {max(len(with_code) - len(executed), 0)} from cache; "
+          f"{elapsed:.1f} s")
+    if result.returncode != 0:
+        print_reports(html_dir)
+        print(f"\nThe build failed. Fix the warnings or cell errors above; the pages listed "
+              f"under 'cell error in' name the chapter files.", file=sys.stderr)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+# The two commands a newcomer needs:   make book   and   make test
+# Both set up .venv on first use (Python 3.11 and make are all you need).
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Everything that can change the built site.
+SOURCES := $(shell find book src -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null) \
+           _config.yml _toc.yml requirements.txt
+SITE   := _build/html/.built
+
+.PHONY: book test unit serve clean bundle bench help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book    build the site into _build/html (every cell executed, warnings are errors)"
+	@echo "make test    build if stale, then run every test (unit, site, browser, Binder)"
+	@echo "make serve   live preview while writing, on http://127.0.0.1:8000"
+	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
+	@echo "make bench   time the build and the examples; writes _build/bench.json"
+	@echo "make clean   remove _build (keeps .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(SITE): $(STAMP) $(SOURCES)
+	$(BIN)/python .ci/book.py
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/python .ci/book.py
+	touch $(SITE)
+
+test: $(SITE)
+	$(BIN)/python -m pytest --cov=dlbook --cov-report=term-missing
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild --port 8000 --host 127.0.0.1 . _build/html \
+	  -c _build/autobuild-conf --pre-build "$(BIN)/jupyter-book config sphinx --toc _toc.yml --config _config.yml ." \
+	  || true
+
+bundle: $(SITE)
+	cd _build && rm -f deep-learning-step-by-step.zip && \
+	  $(CURDIR)/$(BIN)/python -m zipfile -c deep-learning-step-by-step.zip html
+	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open html/index.html"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf _build
