@@ -4,8 +4,9 @@ Usage (from the repository root, inside .venv)::
 
     python .ci/book.py                       # the whole book into _build/html
     python .ci/book.py --only book/forward-pass.md
-                                              # index + one chapter into
-                                              # _build/partial/forward-pass/html
+                                              # every page, but only this one
+                                              # executed and checked, into
+                                              # _build/partial/forward-pass/
 
 What it adds to a plain ``jupyter-book build``:
 
@@ -100,17 +101,39 @@ def print_reports(html_dir: Path) -> None:
 
 
 def partial_build_inputs(only: list[str], out: Path) -> tuple[Path, Path]:
-    """Write a config and a toc that build the index plus ``only`` into ``out``."""
+    """Write a config that builds every page but executes only ``only``.
+
+    The other chapters are still parsed, so cross-references, glossary terms
+    and citations from the chosen chapters resolve; they are just not run.
+    """
     out.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / ".jupyter_cache")
+    chosen = {str(Path(p).with_suffix("")) for p in only}
+    others = [f + ".md" for f in toc_files(ROOT / "_toc.yml") if f not in chosen]
+    config["execute"]["exclude_patterns"] = others
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    chapters = [{"file": str(Path(p).with_suffix(""))} for p in only]
-    toc = {"format": "jb-book", "root": "book/index", "chapters": chapters}
+    # Chapters still being written may not exist yet: leave them out.
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part["chapters"] if (ROOT / (c["file"] + ".md")).is_file()]
+    toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
     toc_path = out / "_toc.yml"
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False))
     return config_path, toc_path
+
+
+def problems_in(output: str, chapters: list[str]) -> list[str]:
+    """Warning and error lines that belong to ``chapters`` (or to no page)."""
+    found = []
+    for line in output.splitlines():
+        if "WARNING:" not in line and "ERROR:" not in line and "CRITICAL:" not in line:
+            continue
+        in_book = "/book/" in line.split(":", 1)[0] or line.startswith("book/")
+        if not in_book or any(c in line for c in chapters):
+            found.append(line)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,10 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         config_path, toc_path = partial_build_inputs(args.only, out)
         command += ["--config", str(config_path), "--toc", str(toc_path), "--path-output", str(out)]
         cache_dir, html_dir = out / ".jupyter_cache", out / "_build" / "html"
-        files = ["book/index", *args.only]
+        files = toc_files(toc_path)
     else:
         BUILD.mkdir(exist_ok=True)
-        cache_dir = point_cache_at(BUILD / ".jupyter_cache", src_hash())
+        key = src_hash()
+        cache_dir = point_cache_at(BUILD / ".jupyter_cache", key)
+        # Sphinx re-reads only pages whose text changed. When src/ changed,
+        # every page must be re-read so that it picks up the new cache.
+        last = BUILD / ".jupyter_caches" / "LAST_SRC_HASH"
+        if not last.exists() or last.read_text() != key:
+            if "--all" not in command:
+                command.append("--all")
         html_dir = BUILD / "html"
         files = toc_files(ROOT / "_toc.yml")
 
@@ -151,7 +181,19 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(html_dir / "reports", ignore_errors=True)
 
     before = cache_records(cache_dir)
-    result = subprocess.run(command)
+    if args.only:
+        # Other chapters are not executed, so their glue references warn: keep
+        # the warnings that belong to the chosen chapters and fail on those.
+        command.remove("-W")
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(result.stdout)
+        own = problems_in(result.stdout, [str(Path(p)) for p in args.only])
+        if own:
+            print("\n".join(["", f"{len(own)} warning(s)/error(s) in {', '.join(args.only)}:", *own]),
+                  file=sys.stderr)
+            result = subprocess.CompletedProcess(command, 1)
+    else:
+        result = subprocess.run(command)
     after = cache_records(cache_dir)
     executed = [uri for uri, created in after.items() if created >= start and before.get(uri) != created]
     with_code = [f for f in files if has_code_cells((ROOT / f).with_suffix(".md"))]
@@ -160,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"book build {status}: {len(files)} pages, {len(with_code)} with code: "
           f"{len(executed)} executed, {max(len(with_code) - len(executed), 0)} from cache; "
           f"{elapsed:.1f} s")
+    if result.returncode == 0 and not args.only:
+        # Remember the src/ hash only once a build with it has succeeded.
+        (BUILD / ".jupyter_caches" / "LAST_SRC_HASH").write_text(src_hash())
     if result.returncode != 0:
         print_reports(html_dir)
         print(f"\nThe build failed. Fix the warnings or cell errors above; the pages listed "

@@ -1,0 +1,162 @@
+"""The build fails loudly and names the culprit; its cache is never stale.
+
+These tests build small books in a temporary folder with the real build
+script (.ci/book.py) and the real _config.yml, so they exercise exactly what
+`make book` runs. Each build takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+FRONT_MATTER = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+        format_version: 0.13
+        jupytext_version: 1.19.6
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+    """)
+
+
+def chapter(body: str) -> str:
+    return FRONT_MATTER + textwrap.dedent(body)
+
+
+def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A minimal book: the real config and build script, our own pages."""
+    root = tmp_path / "book-copy"
+    (root / ".ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "book.py", root / ".ci" / "book.py")
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "book").mkdir()
+    for folder in ("_static", "_templates"):  # site assets the config refers to
+        if (ROOT / "book" / folder).is_dir():
+            shutil.copytree(ROOT / "book" / folder, root / "book" / folder)
+    (root / "book" / "references.bib").write_text(
+        "@misc{key2026, title={A title}, author={Someone}, year={2026}}\n")
+    (root / "book" / "index.md").write_text("# A test book\n\nThe front page.\n")
+    chapters = "\n".join(f"      - file: book/{name}" for name in pages)
+    (root / "_toc.yml").write_text(
+        f"format: jb-book\nroot: book/index\nparts:\n  - caption: Only part\n    chapters:\n{chapters}\n")
+    for name, text in pages.items():
+        (root / "book" / f"{name}.md").write_text(text)
+    return root
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    return subprocess.run([sys.executable, str(root / ".ci" / "book.py")], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+GOOD = chapter("""\
+    # A good chapter
+
+    ```{code-cell} ipython3
+    import dlbook
+    print("marker:", getattr(dlbook, "TEST_MARKER", "original"))
+    ```
+    """)
+
+
+def test_a_raising_cell_fails_the_build_and_names_the_chapter(tmp_path):
+    bad = chapter("""\
+        # A broken chapter
+
+        ```{code-cell} ipython3
+        ratio = 1 / 0
+        ```
+        """)
+    root = make_book(tmp_path, {"good": GOOD, "broken": bad})
+    result = build(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "broken.md" in output
+    assert "ratio = 1 / 0" in output, "the failing cell's code should be shown"
+    assert "ZeroDivisionError" in output, "the traceback should be shown"
+
+
+def test_a_cell_tagged_raises_exception_does_not_fail_the_build(tmp_path):
+    teaching = chapter("""\
+        # Teaching an error
+
+        ```{code-cell} ipython3
+        :tags: [raises-exception]
+        int("seven")
+        ```
+        """)
+    result = build(make_book(tmp_path, {"teaching": teaching}))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("# Broken link\n\nSee {doc}`no-such-chapter`.\n", ["refs.md", "no-such-chapter"]),
+    ("# Broken ref\n\nSee {ref}`no-such-label`.\n", ["refs.md", "no-such-label"]),
+    # sphinx-exercise reports this one against the root page, so the label names it.
+    ("# Bad solution\n\n````{solution} no-such-exercise\n:class: dropdown\n\nText.\n````\n",
+     ["undefined label: no-such-exercise"]),
+], ids=["doc", "ref", "exercise-label"])
+def test_a_broken_reference_fails_the_build_named(tmp_path, body, expected):
+    result = build(make_book(tmp_path, {"refs": body}))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output
+
+
+def test_a_missing_toc_file_fails_the_build_named(tmp_path):
+    root = make_book(tmp_path, {"good": GOOD})
+    (root / "book" / "good.md").unlink()
+    result = build(root)
+    assert result.returncode != 0
+    assert "book/good.md" in result.stdout + result.stderr
+
+
+def test_cache_reexecutes_only_what_changed(tmp_path):
+    other = chapter("""\
+        # Another chapter
+
+        ```{code-cell} ipython3
+        print(6 * 7)
+        ```
+        """)
+    root = make_book(tmp_path, {"good": GOOD, "other": other})
+
+    first = build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "2 executed, 0 from cache" in first.stdout
+
+    unchanged = build(root)
+    assert unchanged.returncode == 0
+    assert "0 executed, 2 from cache" in unchanged.stdout
+
+    page = root / "book" / "other.md"
+    page.write_text(page.read_text().replace("6 * 7", "6 * 9"))
+    one_edit = build(root)
+    assert "1 executed, 1 from cache" in one_edit.stdout
+    assert "54" in (root / "_build/html/book/other.html").read_text()
+
+    init = root / "src" / "dlbook" / "__init__.py"
+    init.write_text(init.read_text() + '\nTEST_MARKER = "edited"\n')
+    src_edit = build(root)
+    assert src_edit.returncode == 0, src_edit.stdout + src_edit.stderr
+    assert "2 executed, 0 from cache" in src_edit.stdout
+    assert "marker: edited" in (root / "_build/html/book/good.html").read_text()
