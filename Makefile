@@ -21,12 +21,17 @@ help:
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+# Set-up: the Python environment, and the browser assets the site serves
+# itself (MathJax, mermaid) plus axe-core for the browser tests, installed
+# from npm exactly as package-lock.json pins them.
+$(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js and npm (Debian: apt-get install -y nodejs npm)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(SITE): $(STAMP) $(SOURCES)
@@ -44,14 +49,16 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing
 
 serve: $(STAMP)
-	$(BIN)/sphinx-autobuild --port 8000 --host 127.0.0.1 . _build/html \
-	  -c _build/autobuild-conf --pre-build "$(BIN)/jupyter-book config sphinx --toc _toc.yml --config _config.yml ." \
-	  || true
+	$(BIN)/python .ci/serve.py 8000
 
 bundle: $(SITE)
-	cd _build && rm -f deep-learning-step-by-step.zip && \
-	  $(CURDIR)/$(BIN)/python -m zipfile -c deep-learning-step-by-step.zip html
-	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open html/index.html"
+	cd _build && rm -rf deep-learning-step-by-step.zip bundle && mkdir -p bundle && \
+	  cp -R html bundle/deep-learning-step-by-step && \
+	  rm -rf bundle/deep-learning-step-by-step/.doctrees bundle/deep-learning-step-by-step/.buildinfo \
+	    bundle/deep-learning-step-by-step/.built bundle/deep-learning-step-by-step/reports && \
+	  cd bundle && $(CURDIR)/$(BIN)/python -m zipfile -c ../deep-learning-step-by-step.zip deep-learning-step-by-step
+	rm -rf _build/bundle
+	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open deep-learning-step-by-step/index.html"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -91,6 +91,37 @@ def cache_records(cache_dir: Path) -> dict[str, float]:
     return {r.uri: r.created.timestamp() for r in cache.list_cache_records()}
 
 
+def pre_execute(cache_dir: Path, files: list[str], timeout: int) -> None:
+    """Execute the chapters the cache lacks, in parallel, before Sphinx runs.
+
+    Sphinx executes notebooks one after another. jupyter-cache's
+    "local-parallel" executor runs them over all cores and stores the results
+    under the same hash that myst-nb looks up, so Sphinx then only reads them
+    back. A chapter that fails here is simply executed again by myst-nb,
+    which reports the error with the chapter's name as usual.
+    """
+    import logging
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_dir))
+    pks = []
+    for name in files:
+        path = (ROOT / name).with_suffix(".md")
+        if has_code_cells(path):
+            record = cache.add_nb_to_project(str(path), read_data={"name": "myst_nb_md", "type": "plugin"})
+            pks.append(record.pk)
+    logger = logging.getLogger("pre-execute")
+    logger.addHandler(logging.StreamHandler(sys.stdout))
+    logger.setLevel(logging.WARNING)
+    executor = load_executor("local-parallel", cache=cache, logger=logger)
+    outdated = [r.pk for r in cache.list_unexecuted(filter_pks=pks)]
+    if outdated:
+        print(f"pre-executing {len(outdated)} chapter(s) on {os.cpu_count()} cores ...", flush=True)
+        executor.run_and_cache(filter_pks=outdated, timeout=timeout, allow_errors=False)
+
+
 def print_reports(html_dir: Path) -> None:
     reports = sorted((html_dir / "reports").rglob("*.err.log"))
     for report in reports:
@@ -136,13 +167,29 @@ def problems_in(output: str, chapters: list[str]) -> list[str]:
     return found
 
 
+def kernel_environment() -> None:
+    """Settings inherited by every kernel that executes a chapter.
+
+    The book's models are tiny: PyTorch's intra-op threads only fight each
+    other (and the other chapters' kernels) for the cores. One thread each is
+    many times faster here. The progress bars of dlbook.training stay off.
+    """
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("DLBOOK_PROGRESS", "0")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="CHAPTER",
                         help="build book/index.md plus these chapters only (a quick check)")
     parser.add_argument("--all", action="store_true", help="rewrite every page (not re-execute)")
+    parser.add_argument("--serial", action="store_true",
+                        help="let Sphinx execute chapters one by one (no parallel pre-execution)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    kernel_environment()
     start = time.time()
 
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", ".",
@@ -181,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(html_dir / "reports", ignore_errors=True)
 
     before = cache_records(cache_dir)
+    if not args.only and not args.serial:
+        timeout = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"].get("timeout", 300)
+        pre_execute(cache_dir, files, timeout)
     if args.only:
         # Other chapters are not executed, so their glue references warn: keep
         # the warnings that belong to the chosen chapters and fail on those.

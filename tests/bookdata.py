@@ -1,0 +1,54 @@
+"""Read what the built book computed: the values each chapter glued.
+
+The build executes every chapter into the jupyter-cache under
+``_build/.jupyter_cache`` (a symlink to the cache for the current
+``src/dlbook``). Each ``glue(...)`` call leaves an output tagged with its key;
+these helpers read those outputs so that tests can compare the numbers the
+prose shows with what ``dlbook`` computes.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "_build" / ".jupyter_cache"
+HTML = ROOT / "_build" / "html"
+
+
+def require_build() -> None:
+    if not (HTML / "book" / "index.html").is_file() or not (CACHE / "global.db").is_file():
+        raise AssertionError("the built book is missing: run `make book` first")
+
+
+@lru_cache(maxsize=None)
+def glued(chapter: str) -> dict[str, object]:
+    """{key: value} of every text value glued by ``book/<chapter>.md``.
+
+    Numbers come back as floats (or ints), other values as their text.
+    """
+    require_build()
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(CACHE))
+    uri = str(ROOT / "book" / f"{chapter}.md")
+    records = [r for r in cache.list_cache_records() if r.uri == uri]
+    if not records:
+        raise AssertionError(f"book/{chapter}.md has no executed record in {CACHE}; run `make book`")
+    latest = max(records, key=lambda r: r.created)
+    values: dict[str, object] = {}
+    for cell in cache.get_cache_bundle(latest.pk).nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            text = output["data"].get(meta["mime_prefix"] + "text/plain")
+            if text is None:
+                continue
+            try:
+                values[meta["name"]] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[meta["name"]] = text
+    return values
