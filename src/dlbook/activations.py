@@ -24,7 +24,8 @@ __all__ = [
 def sigmoid(z) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))``, squashing any number into (0, 1).
 
-    Defined in the chapter "Neurons, layers and networks". Computed as
+    Defined in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``). Computed as
     ``exp(z) / (1 + exp(z))`` for negative ``z`` so that ``exp`` never
     overflows.
 
@@ -40,6 +41,7 @@ def sigmoid(z) -> np.ndarray:
 
     Examples
     --------
+    >>> from dlbook.activations import sigmoid
     >>> float(sigmoid(0.0))
     0.5
     >>> sigmoid([-1000.0, 1000.0])
@@ -54,10 +56,11 @@ def sigmoid_derivative(z) -> np.ndarray:
     """Derivative of :func:`sigmoid` with respect to ``z``: ``s (1 - s)``.
 
     Its largest value is 0.25, at ``z = 0``: the root of vanishing gradients
-    (chapter "Backpropagation").
+    (chapter "Backpropagation", ``book/backpropagation.md``).
 
     Examples
     --------
+    >>> from dlbook.activations import sigmoid_derivative
     >>> float(sigmoid_derivative(0.0))
     0.25
     """
@@ -68,10 +71,12 @@ def sigmoid_derivative(z) -> np.ndarray:
 def tanh(z) -> np.ndarray:
     """Hyperbolic tangent, squashing any number into (-1, 1).
 
-    Defined in the chapter "Neurons, layers and networks".
+    Defined in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``).
 
     Examples
     --------
+    >>> from dlbook.activations import tanh
     >>> float(tanh(0.0))
     0.0
     >>> tanh([-1000.0, 1000.0])
@@ -83,8 +88,11 @@ def tanh(z) -> np.ndarray:
 def tanh_derivative(z) -> np.ndarray:
     """Derivative of :func:`tanh` with respect to ``z``: ``1 - tanh(z)**2``.
 
+    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+
     Examples
     --------
+    >>> from dlbook.activations import tanh_derivative
     >>> float(tanh_derivative(0.0))
     1.0
     """
@@ -95,10 +103,12 @@ def tanh_derivative(z) -> np.ndarray:
 def relu(z) -> np.ndarray:
     """Rectified linear unit ``max(0, z)``.
 
-    Defined in the chapter "Neurons, layers and networks".
+    Defined in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``).
 
     Examples
     --------
+    >>> from dlbook.activations import relu
     >>> relu([-2.0, 0.0, 3.0])
     array([0., 0., 3.])
     """
@@ -109,10 +119,13 @@ def relu(z) -> np.ndarray:
 def relu_derivative(z) -> np.ndarray:
     """Derivative of :func:`relu`: 1 where ``z > 0``, else 0.
 
+    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+
     At ``z = 0`` the derivative is undefined; like PyTorch we use 0.
 
     Examples
     --------
+    >>> from dlbook.activations import relu_derivative
     >>> relu_derivative([-1.0, 0.0, 2.0])
     array([0., 0., 1.])
     """
@@ -123,8 +136,12 @@ def relu_derivative(z) -> np.ndarray:
 def identity(z) -> np.ndarray:
     """The identity activation (a linear output layer).
 
+    Introduced in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``).
+
     Examples
     --------
+    >>> from dlbook.activations import identity
     >>> identity([1.5, -2.0])
     array([ 1.5, -2. ])
     """
@@ -134,8 +151,11 @@ def identity(z) -> np.ndarray:
 def identity_derivative(z) -> np.ndarray:
     """Derivative of :func:`identity`: ones.
 
+    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+
     Examples
     --------
+    >>> from dlbook.activations import identity_derivative
     >>> identity_derivative([1.5, -2.0])
     array([1., 1.])
     """
@@ -147,7 +167,8 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 
     ``softmax(z)_k = exp(z_k) / sum_j exp(z_j)``. The maximum is subtracted
     first, which changes nothing mathematically and keeps ``exp`` finite.
-    Introduced in "Neurons, layers and networks"; used in "Loss functions".
+    Introduced in "Neurons, layers and networks" (``book/neurons-and-networks.md``);
+    used in "Loss functions" (``book/loss-functions.md``).
 
     Parameters
     ----------
@@ -163,6 +184,7 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 
     Examples
     --------
+    >>> from dlbook.activations import softmax
     >>> softmax([1000.0, 0.0])
     array([1., 0.])
     >>> softmax([0.0, 0.0, 0.0]).round(4)

@@ -32,6 +32,8 @@ def _clamped_log(x: np.ndarray) -> np.ndarray:
 def mse(y, y_hat) -> float:
     """Mean squared error ``mean((y - y_hat)**2)``.
 
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+
     Parameters
     ----------
     y : array_like
@@ -45,6 +47,7 @@ def mse(y, y_hat) -> float:
 
     Examples
     --------
+    >>> from dlbook.losses import mse
     >>> mse([1.0, 2.0], [1.5, 2.0])
     0.125
     """
@@ -56,6 +59,8 @@ def mse(y, y_hat) -> float:
 
 def binary_cross_entropy(y, y_hat) -> float:
     """Binary cross-entropy of probabilities ``y_hat`` against 0/1 labels ``y``.
+
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
 
     ``-mean(y log(y_hat) + (1 - y) log(1 - y_hat))``. Each log is clamped at
     -100, exactly as ``torch.nn.functional.binary_cross_entropy`` does, so a
@@ -74,6 +79,7 @@ def binary_cross_entropy(y, y_hat) -> float:
 
     Examples
     --------
+    >>> from dlbook.losses import binary_cross_entropy
     >>> round(binary_cross_entropy([1.0], [0.9]), 4)
     0.1054
     >>> round(binary_cross_entropy([1.0], [0.1]), 4)
@@ -93,6 +99,8 @@ def binary_cross_entropy(y, y_hat) -> float:
 def binary_cross_entropy_with_logits(y, logits) -> float:
     """Binary cross-entropy computed from raw scores (logits), stably.
 
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+
     Equal to ``binary_cross_entropy(y, sigmoid(logits))`` but evaluated as
     ``max(x, 0) - x y + log(1 + exp(-|x|))``, which never overflows and never
     takes the log of 0. This is what ``torch.nn.BCEWithLogitsLoss`` does.
@@ -110,6 +118,7 @@ def binary_cross_entropy_with_logits(y, logits) -> float:
 
     Examples
     --------
+    >>> from dlbook.losses import binary_cross_entropy_with_logits
     >>> round(binary_cross_entropy_with_logits([1.0], [0.0]), 4)
     0.6931
     >>> binary_cross_entropy_with_logits([0.0], [1000.0])
@@ -131,6 +140,8 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
 def cross_entropy(labels, logits) -> float:
     """Softmax cross-entropy of integer class labels against raw scores.
 
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+
     ``-mean(log softmax(logits)[i, labels[i]])``: the same as
     ``torch.nn.functional.cross_entropy(logits, labels)``, which also takes
     *logits*, not probabilities.
@@ -148,6 +159,7 @@ def cross_entropy(labels, logits) -> float:
 
     Examples
     --------
+    >>> from dlbook.losses import cross_entropy
     >>> round(cross_entropy([0], [[2.0, 1.0, 0.1]]), 4)
     0.417
     """
@@ -168,6 +180,8 @@ def cross_entropy(labels, logits) -> float:
 def cross_entropy_distributions(p, q) -> float:
     """Cross-entropy ``H(p, q) = -sum_k p_k log q_k`` of two distributions.
 
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+
     ``p`` is the true distribution (for a label, a one-hot vector) and ``q``
     the predicted one. With a batch (2-D input, one distribution per row) the
     result is averaged over rows. The log is clamped at -100 as in
@@ -184,6 +198,7 @@ def cross_entropy_distributions(p, q) -> float:
 
     Examples
     --------
+    >>> from dlbook.losses import cross_entropy_distributions
     >>> round(cross_entropy_distributions([0, 1, 0], [0.2, 0.7, 0.1]), 4)
     0.3567
     """

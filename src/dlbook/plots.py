@@ -1,0 +1,647 @@
+"""Figures for the book. Each function returns a ``matplotlib.figure.Figure``.
+
+The figures have a white background, axis labels, a title and font sizes
+that stay legible on a phone. Styling is set on each figure and axes
+directly: importing or calling this module never changes matplotlib's
+global style (``rcParams``).
+
+In a chapter, glue the returned figure and close it::
+
+    fig = plot_activations()
+    glue("nn_fig_activations", fig, display=False)
+    plt.close(fig)
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlbook._checks import as_float_array, positive_int
+from dlbook.activations import ACTIVATIONS, DERIVATIVES
+
+__all__ = [
+    "plot_activations", "plot_neuron_response", "plot_log_loss_terms", "plot_loss_curves",
+    "plot_decision_boundary", "plot_descent_path", "plot_descent_paths", "plot_image_grid",
+    "plot_confusion_matrix", "plot_regression_fit",
+]
+
+TITLE_SIZE = 12
+LABEL_SIZE = 11
+TICK_SIZE = 10
+#: Colour-blind-safe colours (Okabe-Ito), used in order.
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+
+def _figure(ncols: int = 1, nrows: int = 1, figsize: tuple[float, float] = (6.4, 4.0), **kwargs):
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", squeeze=False, **kwargs)
+    fig.set_facecolor("white")
+    for ax in axes.flat:
+        ax.set_facecolor("white")
+        ax.tick_params(labelsize=TICK_SIZE)
+    return fig, axes
+
+
+def _label(ax, xlabel: str, ylabel: str, title: str) -> None:
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.set_title(title, fontsize=TITLE_SIZE)
+
+
+def _legend(ax, **kwargs) -> None:
+    ax.legend(fontsize=TICK_SIZE, frameon=False, **kwargs)
+
+
+def _check_names(names, allowed, argument: str) -> list[str]:
+    if isinstance(names, str):
+        names = [names]
+    names = list(names)
+    if not names:
+        raise ValueError(f"{argument} must name at least one of {sorted(allowed)}; got none")
+    for name in names:
+        if name not in allowed:
+            raise ValueError(f"{argument} must be among {sorted(allowed)}; got {name!r}")
+    return names
+
+
+def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), derivatives: bool = False) -> Figure:
+    """Activation functions side by side, one panel each, for z in [-5, 5].
+
+    Introduced in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``); with ``derivatives=True`` (dashed
+    curves) it returns in "Backpropagation".
+
+    Parameters
+    ----------
+    names : sequence of str
+        Names from :data:`dlbook.activations.ACTIVATIONS`.
+    derivatives : bool
+        Also draw each derivative.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_activations
+    >>> fig = plot_activations()
+    >>> [ax.get_title() for ax in fig.axes]
+    ['sigmoid', 'tanh', 'relu']
+    >>> plt.close(fig)
+    """
+    names = _check_names(names, ACTIVATIONS, "names")
+    width = min(9.0, 3.2 * len(names) + 0.6)
+    fig, axes = _figure(ncols=len(names), figsize=(width, 3.2), sharey=True)
+    z = np.linspace(-5.0, 5.0, 401)
+    for ax, name in zip(axes.flat, names):
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.plot(z, ACTIVATIONS[name](z), color=COLORS[0], lw=2, label=f"{name}(z)")
+        if derivatives:
+            ax.plot(z, DERIVATIVES[name](z), color=COLORS[1], lw=1.8, ls="--", label="derivative")
+        _label(ax, "z", "activation" if ax is axes.flat[0] else "", name)
+        ax.set_ylim(-1.2, 2.2)
+        ax.grid(alpha=0.3)
+    if derivatives:
+        _legend(axes.flat[0], loc="upper left")
+    return fig
+
+
+def plot_neuron_response(vary: str = "weight", values: Sequence[float] | None = None,
+                         activation: str = "sigmoid") -> Figure:
+    """How one neuron's output ``f(w x + b)`` changes as its weight or its bias changes.
+
+    Introduced in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``). Varying the weight (bias 0) changes
+    the steepness; varying the bias (weight 1) shifts the curve.
+
+    Parameters
+    ----------
+    vary : {"weight", "bias"}
+    values : sequence of float, optional
+        The weights or biases to draw (default: 0.5, 1, 2, 5 for weights;
+        -2, 0, 2 for biases).
+    activation : str
+        Name from :data:`dlbook.activations.ACTIVATIONS`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_neuron_response
+    >>> fig = plot_neuron_response("bias", [-1.0, 0.0, 1.0])
+    >>> len(fig.axes[0].lines)
+    3
+    >>> plt.close(fig)
+    """
+    if vary not in ("weight", "bias"):
+        raise ValueError(f"vary must be 'weight' or 'bias'; got {vary!r}")
+    activation = _check_names(activation, ACTIVATIONS, "activation")[0]
+    if values is None:
+        values = (0.5, 1.0, 2.0, 5.0) if vary == "weight" else (-2.0, 0.0, 2.0)
+    values = as_float_array(values, "values", ndim=1)
+    x = np.linspace(-5.0, 5.0, 401)
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    for i, value in enumerate(values):
+        w, b = (value, 0.0) if vary == "weight" else (1.0, value)
+        ax.plot(x, ACTIVATIONS[activation](w * x + b), lw=2, color=COLORS[i % len(COLORS)],
+                label=f"{'w' if vary == 'weight' else 'b'} = {value:g}")
+    fixed = "b = 0" if vary == "weight" else "w = 1"
+    _label(ax, "input x", f"output {activation}(w x + b)", f"A {activation} neuron as its {vary} varies ({fixed})")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="best")
+    return fig
+
+
+def plot_log_loss_terms() -> Figure:
+    """The two terms of binary cross-entropy as functions of the predicted probability.
+
+    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    ``-log(y_hat)`` is the loss when the label is 1; ``-log(1 - y_hat)``
+    when it is 0. Each grows without bound as the prediction approaches the
+    wrong extreme.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_log_loss_terms
+    >>> fig = plot_log_loss_terms()
+    >>> fig.axes[0].get_xlabel()
+    'predicted probability y_hat'
+    >>> plt.close(fig)
+    """
+    y_hat = np.linspace(0.001, 0.999, 999)
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    ax.plot(y_hat, -np.log(y_hat), lw=2, color=COLORS[0], label="label y = 1:  -log(y_hat)")
+    ax.plot(y_hat, -np.log(1.0 - y_hat), lw=2, color=COLORS[1], ls="--", label="label y = 0:  -log(1 - y_hat)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 5)
+    _label(ax, "predicted probability y_hat", "loss (nats)", "Binary cross-entropy: the two cases")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="upper center")
+    return fig
+
+
+def plot_loss_curves(history, title: str | None = None) -> Figure:
+    """Training and validation loss per epoch.
+
+    Introduced in the chapter "The training loop" (``book/training-loop.md``).
+    Accepts a :class:`dlbook.training.History` (draws ``train_loss``,
+    ``val_loss`` and marks ``best_epoch`` when there is a validation curve)
+    or a dict of label -> list of per-epoch losses.
+
+    Parameters
+    ----------
+    history : History or dict of str to sequence of float
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_loss_curves
+    >>> fig = plot_loss_curves({"train": [1.0, 0.5, 0.3], "validation": [1.1, 0.7, 0.6]})
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['train', 'validation']
+    >>> plt.close(fig)
+    """
+    best_epoch = None
+    if isinstance(history, Mapping):
+        curves = dict(history)
+    elif hasattr(history, "train_loss") and hasattr(history, "val_loss"):
+        curves = {"training loss": history.train_loss}
+        if len(history.val_loss):
+            curves["validation loss"] = history.val_loss
+            best_epoch = getattr(history, "best_epoch", None)
+    else:
+        raise TypeError(f"history must be a History or a dict of label -> losses; got {type(history).__name__}")
+    if not curves:
+        raise ValueError("history must hold at least one curve; got none")
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    for i, (label, values) in enumerate(curves.items()):
+        values = as_float_array(values, f"history[{label!r}]", ndim=1)
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(epochs, values, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
+                marker="o" if len(values) <= 30 else None, ms=3, label=str(label))
+    if best_epoch is not None:
+        ax.axvline(best_epoch, color="0.4", lw=1, ls=":")
+        ax.annotate(f"best epoch {best_epoch}", xy=(best_epoch, 0.95), xycoords=("data", "axes fraction"),
+                    fontsize=TICK_SIZE, ha="left", va="top", xytext=(4, 0), textcoords="offset points")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    _label(ax, "epoch", "loss", title or "Loss per epoch")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="upper right")
+    return fig
+
+
+def _as_labels(prediction: np.ndarray, n: int) -> np.ndarray:
+    prediction = np.asarray(prediction, dtype=np.float64)
+    if prediction.ndim == 2 and prediction.shape[1] > 1:
+        return prediction.argmax(axis=1).astype(np.float64)
+    return prediction.reshape(n)
+
+
+def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X, y,
+                           title: str | None = None, resolution: int = 200) -> Figure:
+    """Colour the plane by a classifier's prediction and show the data points on top.
+
+    Introduced in the chapter "Neurons, layers and networks"
+    (``book/neurons-and-networks.md``); used again in the case studies.
+
+    Parameters
+    ----------
+    predict : callable
+        Takes an array of points, shape ``(m, 2)``, and returns for each one
+        a class label ``(m,)``, a probability of class 1 ``(m,)`` or
+        ``(m, 1)``, or class scores ``(m, C)`` (the largest wins).
+    X : array_like, shape (n_samples, 2)
+    y : array_like, shape (n_samples,) or (n_samples, 1)
+        Class labels of the points.
+    title : str, optional
+    resolution : int
+        Grid points per axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_decision_boundary
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [1.0, 1.0]]); y = np.array([0, 1])
+    >>> fig = plot_decision_boundary(lambda P: (P.sum(axis=1) > 1).astype(float), X, y, resolution=20)
+    >>> fig.axes[0].get_xlabel()
+    'feature 1'
+    >>> plt.close(fig)
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of an (m, 2) array; got {type(predict).__name__}")
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have exactly 2 features to draw a plane; got shape {X.shape}")
+    y = as_float_array(y, "y", ndim=(1, 2)).reshape(-1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one label per row of X ({X.shape[0]}); got {y.shape[0]}")
+    resolution = positive_int(resolution, "resolution", minimum=2)
+    margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.5
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g0.ravel(), g1.ravel()])
+    surface = _as_labels(predict(grid), len(grid)).reshape(g0.shape)
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    classes = np.unique(y)
+    is_probability = not np.allclose(surface, np.round(surface)) and surface.min() >= 0 and surface.max() <= 1
+    if is_probability:
+        image = ax.contourf(g0, g1, surface, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45)
+        ax.contour(g0, g1, surface, levels=[0.5], colors="k", linewidths=1.5)
+        colorbar = fig.colorbar(image, ax=ax)
+        colorbar.set_label("predicted probability of class 1", fontsize=TICK_SIZE)
+    else:
+        levels = np.arange(surface.min() - 0.5, surface.max() + 1.0)
+        ax.contourf(g0, g1, surface, levels=levels, colors=COLORS[:len(levels) - 1], alpha=0.25)
+    markers = "os^Dv<>"
+    for i, label in enumerate(classes):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], s=40, color=COLORS[i % len(COLORS)], marker=markers[i % len(markers)],
+                   edgecolor="k", linewidth=0.6, label=f"class {label:g}", zorder=3)
+    _label(ax, "feature 1", "feature 2", title or "Decision boundary")
+    _legend(ax, loc="best")
+    return fig
+
+
+def _curve_1d(f: Callable, xs: np.ndarray) -> np.ndarray:
+    return np.array([float(f(x)) for x in xs])
+
+
+def _bounds(paths: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Plot limits that hold every point of every path, with a margin."""
+    points = np.concatenate([path.reshape(len(path), -1) for path in paths])
+    margin = 0.25 * np.maximum(np.ptp(points, axis=0), 1.0)
+    return points.min(axis=0) - margin, points.max(axis=0) + margin
+
+
+def _draw_path(ax, f: Callable, path: np.ndarray, color: str, bounds=None) -> None:
+    lo, hi = bounds if bounds is not None else _bounds([path])
+    if path.ndim == 1:
+        xs = np.linspace(lo[0], hi[0], 300)
+        ax.plot(xs, _curve_1d(f, xs), color="0.3", lw=1.5, label="loss")
+        values = _curve_1d(f, path)
+        ax.plot(path, values, "-o", color=color, ms=4, lw=1, label="steps")
+        ax.plot(path[0], values[0], "s", color="k", ms=7, label="start")
+        _label(ax, "parameter x", "loss f(x)", "")
+    else:
+        g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 80))
+        values = np.array([float(f(np.array([a, b]))) for a, b in zip(g0.ravel(), g1.ravel())]).reshape(g0.shape)
+        levels = np.unique(np.quantile(values, np.linspace(0.01, 0.95, 14) ** 2))
+        ax.contour(g0, g1, values, levels=levels if len(levels) > 1 else 10, cmap="Greys_r", linewidths=0.8)
+        ax.plot(path[:, 0], path[:, 1], "-o", color=color, ms=3, lw=1, label="steps")
+        ax.plot(path[0, 0], path[0, 1], "s", color="k", ms=7, label="start")
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        _label(ax, "parameter x[0]", "parameter x[1]", "")
+    ax.grid(alpha=0.3)
+
+
+def _check_path(path, name: str) -> np.ndarray:
+    path = as_float_array(path, name, ndim=(1, 2))
+    if path.ndim == 2 and path.shape[1] != 2:
+        raise ValueError(f"{name} must be a 1-D trajectory or have 2 columns; got shape {path.shape}")
+    if not np.isfinite(path).all():
+        raise ValueError(f"{name} must be finite (did the descent diverge?); got {path[~np.isfinite(path)][0]}")
+    return path
+
+
+def plot_descent_path(f: Callable, path, title: str | None = None) -> Figure:
+    """A gradient-descent trajectory drawn on the loss it descends.
+
+    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``).
+    A 1-D trajectory (one parameter) is drawn on the curve ``f(x)``; a
+    trajectory with 2 columns on the contour lines of ``f``.
+
+    Parameters
+    ----------
+    f : callable
+        The loss: ``f(x)`` returns a number for one point ``x`` (a number,
+        or an array of 2 parameters).
+    path : array_like, shape (n_steps + 1,) or (n_steps + 1, 2)
+        E.g. the output of :func:`dlbook.descent.gradient_descent`.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_descent_path
+    >>> fig = plot_descent_path(lambda x: (x - 3) ** 2, [0.0, 1.5, 2.25])
+    >>> fig.axes[0].get_ylabel()
+    'loss f(x)'
+    >>> plt.close(fig)
+    """
+    if not callable(f):
+        raise TypeError(f"f must be the loss function; got {type(f).__name__}")
+    path = _check_path(path, "path")
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    _draw_path(ax, f, path, COLORS[1])
+    ax.set_title(title or f"Gradient descent: {len(path) - 1} steps", fontsize=TITLE_SIZE)
+    _legend(ax, loc="best")
+    return fig
+
+
+def plot_descent_paths(f: Callable, paths: Mapping[str, np.ndarray], title: str | None = None) -> Figure:
+    """Several descent trajectories on the same loss, side by side (one panel each).
+
+    Every panel shows the same region, so the paths can be compared.
+    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``),
+    e.g. to compare learning rates, or plain descent with momentum and Adam.
+
+    Parameters
+    ----------
+    f : callable
+        The loss, as for :func:`plot_descent_path`.
+    paths : dict of str to array_like
+        Panel title -> trajectory.
+    title : str, optional
+        Title above all panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_descent_paths
+    >>> paths = {"lr = 0.1": [0.0, 0.6, 1.08], "lr = 0.5": [0.0, 3.0, 3.0]}
+    >>> fig = plot_descent_paths(lambda x: (x - 3) ** 2, paths)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['lr = 0.1', 'lr = 0.5']
+    >>> plt.close(fig)
+    """
+    if not callable(f):
+        raise TypeError(f"f must be the loss function; got {type(f).__name__}")
+    if not isinstance(paths, Mapping) or not paths:
+        raise ValueError(f"paths must be a non-empty dict of label -> trajectory; got {paths!r}")
+    checked = {str(label): _check_path(path, f"paths[{label!r}]") for label, path in paths.items()}
+    if len({path.ndim for path in checked.values()}) > 1:
+        raise ValueError("paths must all be 1-D or all have 2 columns; got a mix")
+    bounds = _bounds(list(checked.values()))  # the same view in every panel
+    n = len(checked)
+    fig, axes = _figure(ncols=n, figsize=(min(9.0, 3.0 * n + 0.6), 3.2))
+    for i, (ax, (label, path)) in enumerate(zip(axes.flat, checked.items())):
+        _draw_path(ax, f, path, COLORS[(i + 1) % len(COLORS)], bounds)
+        ax.set_title(label, fontsize=TITLE_SIZE)
+        if i > 0:
+            ax.set_ylabel("")
+    if title:
+        fig.suptitle(title, fontsize=TITLE_SIZE)
+    return fig
+
+
+def plot_image_grid(images, labels, predictions=None, ncols: int = 8, class_names=None) -> Figure:
+    """Small images in a grid, each titled with its label (and the prediction, if given).
+
+    Introduced in the chapter "Case study: digits" (``book/case-digits.md``).
+    With predictions, a title reads ``"pred 3 (true 8)"`` in orange for a
+    mistake and ``"3"`` in black for a correct answer.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, height, width)
+        Grey-scale images (e.g. ``Split.images_test``).
+    labels : sequence, length n
+        True labels.
+    predictions : sequence, length n, optional
+    ncols : int
+        Images per row.
+    class_names : sequence of str, optional
+        Names to show instead of label numbers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_image_grid
+    >>> import numpy as np
+    >>> fig = plot_image_grid(np.zeros((3, 8, 8)), [0, 1, 2], predictions=[0, 1, 1], ncols=3)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['0', '1', 'pred 1 (true 2)']
+    >>> plt.close(fig)
+    """
+    images = as_float_array(images, "images", ndim=3)
+    labels = list(np.asarray(labels).reshape(-1))
+    if len(labels) != len(images):
+        raise ValueError(f"labels must have one entry per image ({len(images)}); got {len(labels)}")
+    if predictions is not None:
+        predictions = list(np.asarray(predictions).reshape(-1))
+        if len(predictions) != len(images):
+            raise ValueError(f"predictions must have one entry per image ({len(images)}); got {len(predictions)}")
+    ncols = min(positive_int(ncols, "ncols"), len(images))
+    nrows = int(np.ceil(len(images) / ncols))
+
+    def name(value) -> str:
+        if class_names is not None:
+            return str(class_names[int(value)])
+        return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+
+    cell = min(1.1, 9.0 / ncols)
+    fig, axes = _figure(ncols=ncols, nrows=nrows, figsize=(cell * ncols, (cell + 0.3) * nrows))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        ax.imshow(images[i], cmap="gray_r", interpolation="nearest")
+        if predictions is None or predictions[i] == labels[i]:
+            text, color = name(labels[i] if predictions is None else predictions[i]), "black"
+        else:
+            text, color = f"pred {name(predictions[i])} (true {name(labels[i])})", COLORS[1]
+        ax.set_title(text, fontsize=TICK_SIZE if len(text) < 6 else 8, color=color)
+    for ax in axes.flat[len(images):]:
+        fig.delaxes(ax)
+    return fig
+
+
+def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None,
+                          title: str | None = None) -> Figure:
+    """Counts of (true class, predicted class) pairs, as an annotated table.
+
+    Introduced in the chapter "Case study: iris" (``book/case-iris.md``).
+    Row = true class, column = predicted class; the diagonal holds the
+    correct predictions.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n_samples,)
+        Class labels 0 .. C-1.
+    class_names : sequence of str, optional
+        One name per class.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_confusion_matrix
+    >>> fig = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], class_names=["a", "b", "c"])
+    >>> fig.axes[0].get_ylabel()
+    'true class'
+    >>> plt.close(fig)
+    """
+    y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
+    y_pred = as_float_array(y_pred, "y_pred", ndim=(1, 2)).reshape(-1)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length; got {y_true.shape[0]} and {y_pred.shape[0]}")
+    for array, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        if (array != np.round(array)).any() or array.min() < 0:
+            raise ValueError(f"{name} must hold integer class labels >= 0")
+    n_classes = int(max(y_true.max(), y_pred.max())) + 1
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if len(class_names) < n_classes:
+            raise ValueError(f"class_names must name all {n_classes} classes; got {len(class_names)}")
+        n_classes = len(class_names)
+    else:
+        class_names = [str(c) for c in range(n_classes)]
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (y_true.astype(int), y_pred.astype(int)), 1)
+    size = min(6.4, 2.6 + 0.45 * n_classes)
+    fig, axes = _figure(figsize=(size + 0.8, size))
+    ax = axes[0, 0]
+    image = ax.imshow(counts, cmap="Blues")
+    threshold = counts.max() / 2 if counts.max() else 1
+    for i in range(n_classes):
+        for j in range(n_classes):
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=LABEL_SIZE,
+                    color="white" if counts[i, j] > threshold else "black")
+    ax.set_xticks(range(n_classes), class_names, rotation=45 if max(map(len, class_names)) > 3 else 0,
+                  ha="right" if max(map(len, class_names)) > 3 else "center")
+    ax.set_yticks(range(n_classes), class_names)
+    fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=TICK_SIZE)
+    _label(ax, "predicted class", "true class", title or "Confusion matrix")
+    return fig
+
+
+def plot_regression_fit(X, y, predictions: Mapping[str, np.ndarray], title: str | None = None,
+                        xlabel: str = "x", ylabel: str = "y") -> Figure:
+    """Data points of a 1-D regression and one or more fitted curves.
+
+    Introduced in the chapter "Generalization" (``book/generalization.md``).
+
+    Parameters
+    ----------
+    X : array_like, shape (n,) or (n, 1)
+        Inputs.
+    y : array_like, shape (n,) or (n, 1)
+        Measured targets.
+    predictions : dict of str to array_like
+        Label -> predicted ``y`` at the same ``X`` (drawn as lines, sorted by ``X``).
+    title, xlabel, ylabel : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_regression_fit
+    >>> import numpy as np
+    >>> X = np.linspace(0, 1, 5); y = 2 * X
+    >>> fig = plot_regression_fit(X, y, {"model": 2 * X})
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['model']
+    >>> plt.close(fig)
+    """
+    X = as_float_array(X, "X", ndim=(1, 2))
+    if X.ndim == 2 and X.shape[1] != 1:
+        raise ValueError(f"X must have one feature to plot against; got shape {X.shape}")
+    x = X.reshape(-1)
+    y = as_float_array(y, "y", ndim=(1, 2)).reshape(-1)
+    if y.shape != x.shape:
+        raise ValueError(f"y must have one value per sample of X ({x.shape[0]}); got {y.shape[0]}")
+    if not isinstance(predictions, Mapping):
+        raise TypeError(f"predictions must be a dict of label -> predicted y; got {type(predictions).__name__}")
+    order = np.argsort(x)
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    ax.scatter(x, y, s=18, color="0.45", label="data", zorder=3)
+    for i, (label, values) in enumerate(predictions.items()):
+        values = as_float_array(values, f"predictions[{label!r}]", ndim=(1, 2)).reshape(-1)
+        if values.shape != x.shape:
+            raise ValueError(f"predictions[{label!r}] must have one value per sample ({x.shape[0]}); "
+                             f"got {values.shape[0]}")
+        ax.plot(x[order], values[order], lw=2, color=COLORS[i % len(COLORS)], label=str(label))
+    _label(ax, xlabel, ylabel, title or "Fitted curves and data")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="best")
+    return fig

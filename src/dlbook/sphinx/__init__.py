@@ -1,0 +1,15 @@
+"""Sphinx extensions that the book's build uses (the presentation floor).
+
+* :mod:`dlbook.sphinx.answer`: the ``{answer}`` directive, a box under a
+  numerical exercise that checks the reader's answer in the page, with no
+  kernel and no network. The expected value is computed at build time with
+  :mod:`dlbook`, so the page cannot disagree with the tested library.
+* :mod:`dlbook.sphinx.notebooks`: every chapter page offers its executed
+  notebook (``.ipynb``) for download, and a chapter with code cells but no
+  kernelspec in its front matter fails the build.
+* :mod:`dlbook.sphinx.assets`: serves MathJax and mermaid from the site
+  itself (copied from ``node_modules``), so pages work offline.
+
+Register them in ``_config.yml`` under ``sphinx: extra_extensions:``.
+Nothing in the rest of :mod:`dlbook` imports this package.
+"""

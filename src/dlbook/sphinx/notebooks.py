@@ -1,0 +1,179 @@
+"""Chapters as notebooks: downloads with outputs, and a front-matter check.
+
+What this extension does, for every chapter (a MyST Markdown file with
+```` ```{code-cell} ```` cells):
+
+* **The front matter is checked** when the page is read. A chapter with code
+  cells but no ``kernelspec`` (with a ``name``), or without the jupytext
+  header (``format_name: myst``), is a build error naming the file: without
+  the kernelspec the page gets no launch or live-code buttons, and without
+  the jupytext header Binder would open the chapter as plain text.
+* **The ``.ipynb`` download** (the theme's download menu links to
+  ``_sources/<chapter>.ipynb``) is rebuilt when the build finishes: the cells
+  come from jupytext reading the chapter, exactly what Binder opens, and the
+  outputs from the execution myst-nb did for the page (its jupyter-cache, or
+  ``_build/jupyter_execute/<chapter>.ipynb`` when not caching). The download
+  therefore opens with the same figures and numbers as the page.
+
+Thebe (live code) needs nothing here: sphinx-book-theme adds the "Live Code"
+launch button when ``launch_buttons: thebe: true``, and thebe itself is
+fetched only when the reader presses it. (The duplicate thebe configuration
+script that Sphinx 7.4 writes is removed by :mod:`dlbook.sphinx.assets`.)
+
+Register it with ``extra_extensions: [dlbook.sphinx.notebooks]``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+CODE_CELL = re.compile(r"^\s*(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(\n|\Z)", re.DOTALL)
+
+
+def has_code_cells(text: str) -> bool:
+    """Whether a MyST Markdown text has at least one ``{code-cell}``.
+
+    >>> has_code_cells("```{code-cell} ipython3\\n1 + 1\\n```")
+    True
+    >>> has_code_cells("```python\\n1 + 1\\n```")
+    False
+    """
+    return bool(CODE_CELL.search(text))
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    """The YAML front matter of a MyST Markdown text ({} if there is none)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def front_matter_problems(text: str) -> list[str]:
+    """What a chapter with code cells lacks to open as a notebook (empty if nothing).
+
+    >>> front_matter_problems("# No code here")
+    []
+    >>> front_matter_problems("# Title\\n```{code-cell} ipython3\\n1\\n```")[0]
+    'no kernelspec in the front matter (kernelspec: name: python3)'
+    """
+    if not has_code_cells(text):
+        return []
+    meta = front_matter(text)
+    problems = []
+    kernelspec = meta.get("kernelspec")
+    if not isinstance(kernelspec, dict) or not kernelspec.get("name"):
+        problems.append("no kernelspec in the front matter (kernelspec: name: python3)")
+    representation = (meta.get("jupytext") or {}).get("text_representation") or {}
+    if not isinstance(representation, dict) or representation.get("format_name") != "myst":
+        problems.append("no jupytext header in the front matter "
+                        "(jupytext: text_representation: format_name: myst)")
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Events
+
+
+def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    problems = front_matter_problems(source[0])
+    if problems:
+        path = app.env.doc2path(docname, False)
+        logger.error(f"{path} has code cells but {' and '.join(problems)}: the chapter would get "
+                     f"no Binder or live-code launch and Binder could not open it as a notebook. "
+                     f"Copy the front matter from the chapter skeleton in the brief.",
+                     location=(docname, 1), type="dlbook", subtype="notebooks")
+
+
+def executed_notebook(app: Sphinx, docname: str, notebook):
+    """The executed version of ``notebook`` (a NotebookNode), or None if there is none.
+
+    In ``cache`` mode the outputs come from the jupyter-cache: on a cache hit
+    myst-nb 1.4 writes ``jupyter_execute/<chapter>.ipynb`` *without* outputs
+    (it saves the notebook it read, not the one merged from the cache), so
+    that file is used only in the other modes, where it holds the outputs.
+    """
+    import nbformat
+
+    config = getattr(app.env, "mystnb_config", None)
+    if config is not None and config.execution_mode == "cache" and config.execution_cache_path:
+        from jupyter_cache import get_cache
+
+        try:
+            return get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)[1]
+        except KeyError:  # not in the cache (e.g. excluded from execution)
+            pass
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    if executed.is_file():
+        return nbformat.read(executed, as_version=4)
+    return None
+
+
+def merge_outputs(notebook, ran) -> None:
+    """Copy the outputs of the executed notebook ``ran`` into ``notebook``, cell by cell.
+
+    Raises ValueError when the two disagree on the code cells.
+    """
+    ours = [c for c in notebook.cells if c.cell_type == "code"]
+    theirs = [c for c in ran.cells if c.cell_type == "code"]
+    if len(ours) != len(theirs):
+        raise ValueError(f"jupytext reads {len(ours)} code cells but the executed notebook has "
+                         f"{len(theirs)}")
+    for number, (cell, done) in enumerate(zip(ours, theirs), start=1):
+        if cell.source.strip() != done.source.strip():
+            raise ValueError(f"code cell {number} differs between jupytext and the executed notebook")
+        cell.outputs = done.get("outputs", [])
+        cell.execution_count = done.get("execution_count")
+    if "language_info" in ran.metadata:
+        notebook.metadata["language_info"] = ran.metadata["language_info"]
+
+
+def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``_sources/<chapter>.ipynb`` (cells by jupytext, outputs from the execution)."""
+    if exception is not None or getattr(app.builder, "format", None) != "html":
+        return
+    import jupytext
+
+    outdir = Path(app.outdir)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if source.suffix != ".md" or not source.is_file():
+            continue
+        text = source.read_text(encoding="utf-8")
+        if not has_code_cells(text) or front_matter_problems(text):
+            continue
+        where = app.env.doc2path(docname, False)
+        notebook = jupytext.reads(text, fmt="md:myst")
+        ran = executed_notebook(app, docname, notebook)
+        if ran is None:
+            logger.warning(f"{where}: no executed notebook found; the .ipynb download has no outputs",
+                           type="dlbook", subtype="notebooks")
+        else:
+            try:
+                merge_outputs(notebook, ran)
+            except ValueError as err:
+                logger.error(f"{where}: cannot build the .ipynb download: {err}",
+                             type="dlbook", subtype="notebooks")
+                continue
+        target = outdir / "_sources" / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        jupytext.write(notebook, target, fmt="ipynb")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("source-read", check_front_matter)
+    app.connect("build-finished", write_notebooks)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,217 @@
+"""dlbook.plots: every function returns a labelled Figure and changes no global style."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from dlbook import plots
+from dlbook.activations import sigmoid
+from dlbook.training import History
+
+
+def quadratic(x):
+    return (np.asarray(x) - 3.0) ** 2
+
+
+def bowl(p):
+    return float(p[0] ** 2 + 10 * p[1] ** 2)
+
+
+# One call of every public plotting function.
+CALLS = {
+    "activations": lambda: plots.plot_activations(),
+    "activations_derivatives": lambda: plots.plot_activations(("relu",), derivatives=True),
+    "neuron_weight": lambda: plots.plot_neuron_response("weight"),
+    "neuron_bias": lambda: plots.plot_neuron_response("bias", [-1.0, 1.0], activation="tanh"),
+    "log_loss_terms": lambda: plots.plot_log_loss_terms(),
+    "loss_curves_history": lambda: plots.plot_loss_curves(
+        History(train_loss=[1.0, 0.5, 0.4], val_loss=[1.2, 0.8, 0.9], best_epoch=2), title="Run 1"),
+    "loss_curves_dict": lambda: plots.plot_loss_curves({"lr = 0.1": [1.0, 0.5]}),
+    "decision_boundary_labels": lambda: plots.plot_decision_boundary(
+        lambda P: (P[:, 0] > P[:, 1]).astype(int), np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1]),
+        resolution=30),
+    "decision_boundary_probabilities": lambda: plots.plot_decision_boundary(
+        lambda P: sigmoid(P[:, :1] - P[:, 1:]), np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.0], [1.0]]),
+        resolution=30),
+    "decision_boundary_scores": lambda: plots.plot_decision_boundary(
+        lambda P: np.column_stack([P[:, 0], P[:, 1], -P[:, 0]]), np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]]),
+        np.array([1, 0, 2]), resolution=30),
+    "descent_path_1d": lambda: plots.plot_descent_path(quadratic, [0.0, 1.5, 2.25]),
+    "descent_path_2d": lambda: plots.plot_descent_path(bowl, [[2.0, 1.0], [1.6, -0.6], [1.3, 0.4]], title="2-D"),
+    "descent_paths": lambda: plots.plot_descent_paths(quadratic, {"a": [0.0, 1.0], "b": [0.0, 4.0]}, title="Both"),
+    "image_grid": lambda: plots.plot_image_grid(np.random.default_rng(0).random((10, 8, 8)), list(range(10)),
+                                                 predictions=[0, 1, 2, 3, 4, 5, 6, 7, 8, 0]),
+    "confusion_matrix": lambda: plots.plot_confusion_matrix([0, 1, 2, 2], [0, 2, 2, 2], ["setosa", "versicolor",
+                                                                                          "virginica"]),
+    "regression_fit": lambda: plots.plot_regression_fit(np.linspace(0, 1, 5)[:, None], np.arange(5.0),
+                                                         {"line": np.arange(5.0)}, title="fit"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_returns_a_labelled_white_figure(name):
+    fig = CALLS[name]()
+    assert isinstance(fig, Figure)
+    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    width, height = fig.get_size_inches()
+    assert width <= 9.0 and height <= 9.0  # readable when scaled to a phone
+    main_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert main_axes
+    titled = [ax for ax in main_axes if ax.get_title()] or ([fig] if fig.get_suptitle() else [])
+    assert titled, "no title"
+    if name != "image_grid":
+        assert any(ax.get_xlabel() for ax in main_axes) and any(ax.get_ylabel() for ax in main_axes)
+        for ax in main_axes:
+            assert ax.title.get_fontsize() >= 11 and ax.xaxis.label.get_fontsize() >= 10
+
+
+def test_no_global_style_change():
+    before = {key: value for key, value in matplotlib.rcParams.items()}
+    for call in CALLS.values():
+        call()
+    after = {key: value for key, value in matplotlib.rcParams.items()}
+    assert before == after
+
+
+def test_importing_dlbook_has_no_side_effects():
+    """Import every dlbook module in a fresh interpreter: no style, warning filter or output change."""
+    code = textwrap.dedent("""
+        import warnings, matplotlib, numpy, torch, sklearn.model_selection, tqdm.auto
+        import matplotlib.pyplot
+        rc = dict(matplotlib.rcParams); filters = list(warnings.filters)
+        import dlbook, dlbook.activations, dlbook.losses, dlbook.scratch, dlbook.descent
+        import dlbook.models, dlbook.training, dlbook.data, dlbook.plots
+        assert dict(matplotlib.rcParams) == rc, "rcParams changed"
+        assert list(warnings.filters) == filters, "warnings filters changed"
+        assert matplotlib.pyplot.get_fignums() == [], "figures opened"
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+def test_numpy_core_imports_no_framework():
+    code = ("import sys, dlbook.activations, dlbook.losses, dlbook.scratch, dlbook.descent; "
+            "print(sorted(m for m in ('torch', 'matplotlib', 'sklearn') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_activation_curves_are_the_functions():
+    fig = plots.plot_activations(("sigmoid", "relu"), derivatives=True)
+    sig_ax, relu_ax = fig.axes
+    curve, derivative = [line for line in sig_ax.lines if line.get_label() in ("sigmoid(z)", "derivative")]
+    np.testing.assert_allclose(curve.get_ydata(), sigmoid(curve.get_xdata()))
+    assert max(derivative.get_ydata()) == pytest.approx(0.25)
+    assert [ax.get_title() for ax in fig.axes] == ["sigmoid", "relu"]
+
+
+def test_log_loss_terms_curves():
+    ax = plots.plot_log_loss_terms().axes[0]
+    one, zero = ax.lines
+    x = one.get_xdata()
+    assert 0 < x.min() and x.max() < 1
+    np.testing.assert_allclose(one.get_ydata(), -np.log(x))
+    np.testing.assert_allclose(zero.get_ydata(), -np.log(1 - zero.get_xdata()))
+    assert "y = 1" in one.get_label() and "y = 0" in zero.get_label()
+    # The book's example: y = 1, y_hat = 0.1 costs about 2.30.
+    assert float(np.interp(0.1, x, one.get_ydata())) == pytest.approx(2.302585, abs=1e-3)
+
+
+def test_neuron_response_varies_the_right_parameter():
+    fig = plots.plot_neuron_response("weight", [1.0, 3.0], activation="sigmoid")
+    lines = fig.axes[0].lines
+    assert [line.get_label() for line in lines] == ["w = 1", "w = 3"]
+    x = lines[1].get_xdata()
+    np.testing.assert_allclose(lines[1].get_ydata(), sigmoid(3.0 * x))
+    fig = plots.plot_neuron_response("bias", [2.0])
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), sigmoid(fig.axes[0].lines[0].get_xdata() + 2.0))
+
+
+def test_loss_curves_use_epochs_from_one_and_mark_the_best():
+    history = History(train_loss=[1.0, 0.5, 0.4], val_loss=[1.2, 0.8, 0.9], best_epoch=2)
+    ax = plots.plot_loss_curves(history).axes[0]
+    train, val, best = ax.lines
+    np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(val.get_ydata(), [1.2, 0.8, 0.9])
+    assert list(best.get_xdata()) == [2, 2]
+    assert ax.get_title() == "Loss per epoch"
+    # No validation curve: no best-epoch marker.
+    assert len(plots.plot_loss_curves(History(train_loss=[1.0, 0.5], best_epoch=2)).axes[0].lines) == 1
+
+
+def test_image_grid_titles_and_empty_cells_removed():
+    fig = CALLS["image_grid"]()
+    assert len(fig.axes) == 10
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:2] == ["0", "1"] and titles[-1] == "pred 0 (true 9)"
+    named = plots.plot_image_grid(np.zeros((2, 4, 4)), [0.0, 1.0], class_names=["cat", "dog"])
+    assert [ax.get_title() for ax in named.axes] == ["cat", "dog"]
+
+
+def test_confusion_matrix_counts():
+    fig = plots.plot_confusion_matrix([0, 1, 1, 2, 2, 2], [0, 1, 2, 2, 2, 0])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["1", "0", "0", "0", "1", "1", "1", "0", "2"]
+
+
+def test_descent_path_draws_the_steps():
+    fig = plots.plot_descent_path(quadratic, [0.0, 1.5, 2.25, 2.625])
+    steps = [line for line in fig.axes[0].lines if line.get_label() == "steps"][0]
+    np.testing.assert_array_equal(steps.get_xdata(), [0.0, 1.5, 2.25, 2.625])
+    np.testing.assert_allclose(steps.get_ydata(), quadratic(steps.get_xdata()))
+    assert fig.axes[0].get_title() == "Gradient descent: 3 steps"
+    fig = plots.plot_descent_paths(bowl, {"GD": [[1.0, 1.0], [0.5, 0.2]], "Adam": [[1.0, 1.0], [0.9, 0.9]]})
+    assert [ax.get_title() for ax in fig.axes] == ["GD", "Adam"]
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()  # same view, comparable
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: plots.plot_activations(("sigmoid", "swish")), ValueError, r"names must be among \['identity'"),
+    (lambda: plots.plot_activations(()), ValueError, "names must name at least one"),
+    (lambda: plots.plot_neuron_response("slope"), ValueError, "vary must be 'weight' or 'bias'; got 'slope'"),
+    (lambda: plots.plot_neuron_response("bias", activation="elu"), ValueError, "activation must be among"),
+    (lambda: plots.plot_loss_curves([1.0, 0.5]), TypeError, "history must be a History or a dict"),
+    (lambda: plots.plot_loss_curves({}), ValueError, "at least one curve"),
+    (lambda: plots.plot_loss_curves({"a": [1.0, np.nan]}), ValueError, "must not contain NaN"),
+    (lambda: plots.plot_decision_boundary(None, np.zeros((2, 2)), [0, 1]), TypeError, "predict must be a function"),
+    (lambda: plots.plot_decision_boundary(len, np.zeros((2, 3)), [0, 1]), ValueError,
+     r"X must have exactly 2 features to draw a plane; got shape \(2, 3\)"),
+    (lambda: plots.plot_decision_boundary(len, np.zeros((2, 2)), [0, 1, 1]), ValueError,
+     r"y must have one label per row of X \(2\); got 3"),
+    (lambda: plots.plot_descent_path(quadratic, [0.0, np.inf]), ValueError, "did the descent diverge"),
+    (lambda: plots.plot_descent_path(quadratic, np.zeros((3, 3))), ValueError, "1-D trajectory or have 2 columns"),
+    (lambda: plots.plot_descent_path("f", [0.0]), TypeError, "f must be the loss function"),
+    (lambda: plots.plot_descent_paths("f", {"a": [0.0]}), TypeError, "f must be the loss function"),
+    (lambda: plots.plot_descent_paths(quadratic, {}), ValueError, "paths must be a non-empty dict"),
+    (lambda: plots.plot_descent_paths(bowl, {"a": [0.0, 1.0], "b": [[0.0, 1.0]]}), ValueError, "got a mix"),
+    (lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1]), ValueError, r"labels must have one entry per image \(2\)"),
+    (lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1, 2], [1]), ValueError, "predictions must have one entry"),
+    (lambda: plots.plot_image_grid(np.zeros((2, 64)), [1, 2]), ValueError, "images must have 3 dimension"),
+    (lambda: plots.plot_confusion_matrix([0, 1], [0]), ValueError, "same length; got 2 and 1"),
+    (lambda: plots.plot_confusion_matrix([0, 1.5], [0, 1]), ValueError, "y_true must hold integer class labels"),
+    (lambda: plots.plot_confusion_matrix([0, 2], [0, 1], ["a", "b"]), ValueError, "class_names must name all 3"),
+    (lambda: plots.plot_regression_fit(np.zeros((3, 2)), np.zeros(3), {}), ValueError, "X must have one feature"),
+    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(2), {}), ValueError, r"one value per sample of X \(3\)"),
+    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), [1, 2, 3]), TypeError, "predictions must be a dict"),
+    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), {"m": np.zeros(2)}), ValueError,
+     r"predictions\['m'\] must have one value per sample \(3\)"),
+])
+def test_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+    plt.close("all")
+
+
+def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+    from dlbook import plots as module
+
+    assert check_module_docs(module) > 0
