@@ -85,6 +85,10 @@ BUNDLES = (
         "chunks/mermaid.esm.min/*.mjs",
         "mermaid.min.js",      # classic build: the offline copy opened from disk
     )),
+    # Hover tips for glossary terms and cross-references (sphinx-tippy):
+    # ``tippy_js`` in _config.yml points at these two instead of unpkg.com.
+    Bundle("popper", "@popperjs/core", "dist/umd", ("popper.min.js",)),
+    Bundle("tippy", "tippy.js", "dist", ("tippy-bundle.umd.min.js",)),
 )
 
 
