@@ -59,3 +59,59 @@ class TestLossFunctions:
     def test_logits_loss_is_stable(self):
         close(self.values["lf_fused"], losses.binary_cross_entropy_with_logits([0.0], [40.0]), tol=1e-6)
         assert self.values["lf_two_steps"] == 100.0, "float32 sigmoid(40) rounds to 1: the clamp shows"
+
+
+def _forward(activation):
+    from dlbook import scratch
+
+    network, X, y = scratch.worked_example_network(activation)
+    return scratch.forward(network, X)
+
+
+class TestForwardPass:
+    values = property(lambda self: glued("forward-pass"))
+
+    @pytest.mark.parametrize("activation, prefix", [("relu", "fp_relu"), ("sigmoid", "fp_sig")])
+    def test_worked_3_2_1_network(self, activation, prefix):
+        trace = _forward(activation)
+        close(self.values[f"{prefix}_z_h1"], trace.z[0][0, 0])
+        close(self.values[f"{prefix}_z_h2"], trace.z[0][0, 1])
+        close(self.values[f"{prefix}_h1"], trace.a[1][0, 0])
+        close(self.values[f"{prefix}_h2"], trace.a[1][0, 1])
+        close(self.values[f"{prefix}_z_out"], trace.z[1][0, 0])
+        close(self.values[f"{prefix}_y_hat"], trace.output[0, 0])
+        close(self.values[f"{prefix}_gap"], 1.0 - trace.output[0, 0])
+
+    def test_hand_values(self):
+        # z = x W1 + b1 with x = (1, 0, 1): (0.2 - 0.5 - 0.4, -0.3 + 0.2 + 0.2)
+        close(self.values["fp_relu_z_h1"], -0.7)
+        close(self.values["fp_relu_z_h2"], 0.1)
+        close(self.values["fp_relu_y_hat"], 0.08)   # relu(-0.7)=0, 0.1 * -0.2 + 0.1
+
+    def test_pytorch_models_agree_with_scratch(self):
+        expected = _forward("relu").output[0, 0]
+        close(self.values["fp_torch_output"], expected, tol=1e-6)
+        close(self.values["fp_seq_output"], expected, tol=1e-6)
+        assert self.values["fp_model_n_params"] == 11      # 3*2 + 2 + 2*1 + 1
+        assert self.values["fp_broken_n_params"] == 0, "layers built in forward are not parameters"
+
+
+class TestNeuronsAndNetworks:
+    values = property(lambda self: glued("neurons-and-networks"))
+
+    def test_parameter_counts(self):
+        from dlbook import models, scratch
+
+        assert self.values["nn_clin_total"] == 497 == scratch.count_parameters([29, 16, 1])
+        assert self.values["nn_mnist_total"] == 13002 == scratch.count_parameters([784, 16, 16, 10])
+        assert models.count_parameters(models.MLP([29, 16, 1])) == 497
+        assert self.values["nn_clin_w1"] + self.values["nn_clin_b1"] == self.values["nn_clin_l1"] == 29 * 16 + 16
+        assert self.values["nn_mnist_l1"] == 784 * 16 + 16
+
+    def test_softmax_values(self):
+        p = [self.values[f"nn_softmax_p{i}"] for i in range(3)]
+        close(sum(p), 1.0)
+        close(self.values["nn_softmax_two_class"], self.values["nn_sigmoid_of_difference"])
+
+    def test_stacked_linear_layers_collapse(self):
+        assert abs(self.values["nn_collapse_diff"]) < 1e-9
