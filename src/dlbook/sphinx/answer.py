@@ -252,8 +252,7 @@ class AnswerDirective(SphinxDirective):
         except AnswerError as err:
             report(self.env, f"{err}", (self.env.docname, self.lineno))
             return []
-        if not hasattr(self.env, "dlbook_answer_docs"):
-            self.env.dlbook_answer_docs = {}
+        # init_env created this mapping before any page was read.
         self.env.dlbook_answer_docs[self.env.docname] = package_hash()
         return [node]
 

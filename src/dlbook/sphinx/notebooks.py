@@ -77,7 +77,8 @@ def front_matter_problems(text: str) -> list[str]:
     kernelspec = meta.get("kernelspec")
     if not isinstance(kernelspec, dict) or not kernelspec.get("name"):
         problems.append("no kernelspec in the front matter (kernelspec: name: python3)")
-    representation = (meta.get("jupytext") or {}).get("text_representation") or {}
+    header = meta.get("jupytext")
+    representation = header.get("text_representation") if isinstance(header, dict) else None
     if not isinstance(representation, dict) or representation.get("format_name") != "myst":
         problems.append("no jupytext header in the front matter "
                         "(jupytext: text_representation: format_name: myst)")
