@@ -143,6 +143,8 @@ def test_loss_curves_use_epochs_from_one_and_mark_the_best():
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(val.get_ydata(), [1.2, 0.8, 0.9])
     assert list(best.get_xdata()) == [2, 2]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[-1] == "best epoch (2)", "the marker is named in the legend, not in the plot"
     assert ax.get_title() == "Loss per epoch"
     # No validation curve: no best-epoch marker.
     assert len(plots.plot_loss_curves(History(train_loss=[1.0, 0.5], best_epoch=2)).axes[0].lines) == 1

@@ -242,13 +242,13 @@ def plot_loss_curves(history, title: str | None = None) -> Figure:
         ax.plot(epochs, values, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
                 marker="o" if len(values) <= 30 else None, ms=3, label=str(label))
     if best_epoch is not None:
-        ax.axvline(best_epoch, color="0.4", lw=1, ls=":")
-        ax.annotate(f"best epoch {best_epoch}", xy=(best_epoch, 0.95), xycoords=("data", "axes fraction"),
-                    fontsize=TICK_SIZE, ha="left", va="top", xytext=(4, 0), textcoords="offset points")
+        # A legend entry, not a text label: text next to the line collides
+        # with the legend or runs off the axes when the best epoch is late.
+        ax.axvline(best_epoch, color="0.4", lw=1, ls=":", label=f"best epoch ({best_epoch})")
     ax.xaxis.get_major_locator().set_params(integer=True)
     _label(ax, "epoch", "loss", title or "Loss per epoch")
     ax.grid(alpha=0.3)
-    _legend(ax, loc="upper right")
+    _legend(ax, loc="best")
     return fig
 
 
