@@ -115,3 +115,97 @@ class TestNeuronsAndNetworks:
 
     def test_stacked_linear_layers_collapse(self):
         assert abs(self.values["nn_collapse_diff"]) < 1e-9
+
+
+class TestBackpropagation:
+    values = property(lambda self: glued("backpropagation"))
+
+    @pytest.fixture
+    def worked(self):
+        from dlbook import scratch
+
+        network, X, y = scratch.worked_example_network("relu")
+        trace = scratch.forward(network, X)
+        grads = scratch.backward(network, trace, y, loss="mse")
+        return network, X, y, trace, grads, scratch.sgd_step(network, grads, lr=0.001)
+
+    def test_every_gradient_of_the_worked_example(self, worked):
+        network, X, y, trace, grads, _ = worked
+        v = self.values
+        close(v["bp_loss"], losses.mse(y, trace.output))
+        close(v["bp_loss"], 0.8464)                       # (0.08 - 1)^2
+        close(v["bp_db2"], grads.db[1][0])
+        close(v["bp_db2"], -1.84)                         # 2 (0.08 - 1)
+        close(v["bp_dW2_1"], grads.dW[1][0, 0])
+        close(v["bp_dW2_2"], grads.dW[1][1, 0])
+        close(v["bp_db1_1"], grads.db[0][0])
+        close(v["bp_db1_2"], grads.db[0][1])
+        for i in range(3):
+            for j in range(2):
+                close(v[f"bp_dW1_{i + 1}{j + 1}"], grads.dW[0][i, j])
+        assert v["bp_n_nonzero"] == sum(int((g != 0).sum()) for g in [*grads.dW, *grads.db])
+
+    def test_gradients_equal_autograd(self, worked):
+        network, X, y, trace, grads, _ = worked
+        W = [torch.tensor(w, requires_grad=True) for w in network.weights]
+        b = [torch.tensor(c, requires_grad=True) for c in network.biases]
+        hidden = torch.relu(torch.tensor(X) @ W[0] + b[0])
+        output = torch.relu(hidden @ W[1] + b[1])
+        F.mse_loss(output, torch.tensor(y)).backward()
+        for ours, theirs in zip([*grads.dW, *grads.db], [*W, *b]):
+            np.testing.assert_allclose(ours, theirs.grad.numpy(), atol=1e-12)
+        assert self.values["bp_gap_autograd"] < 1e-12
+        assert self.values["bp_gap_numerical"] < 1e-8
+
+    def test_one_step_with_lr_0_001(self, worked):
+        network, X, y, trace, grads, updated = worked
+        from dlbook import scratch
+
+        v = self.values
+        close(v["bp_new_W1_12"], updated.weights[0][0, 1])
+        close(v["bp_new_W1_32"], updated.weights[0][2, 1])
+        close(v["bp_new_b1_2"], updated.biases[0][1])
+        close(v["bp_new_W2_2"], updated.weights[1][1, 0])
+        close(v["bp_new_b2"], updated.biases[1][0])
+        close(v["bp_new_b2"], 0.1 + 0.001 * 1.84)
+        close(v["bp_loss_new"], losses.mse(y, scratch.forward(updated, X).output))
+        assert v["bp_loss_new"] < v["bp_loss"]
+
+    def test_sigmoid_slope_is_at_most_a_quarter(self):
+        close(self.values["bp_sigmoid_max_slope"], 0.25)
+        z = np.linspace(-10, 10, 2001)
+        assert activations.sigmoid_derivative(z).max() <= 0.25
+
+
+class TestGradientDescent:
+    values = property(lambda self: glued("gradient-descent"))
+
+    def test_autograd_slope_of_the_cubic(self):
+        x = torch.tensor(2.0, requires_grad=True)
+        (2 * x**3 + x + 1).backward()
+        assert x.grad.item() == 25.0 == self.values["gd_dydx"]
+
+    def test_descent_on_x_squared_honours_lr(self):
+        from dlbook import descent
+
+        factor = self.values["gd_factor"]
+        path = descent.gradient_descent(lambda x: 2 * x, 20.0, lr=(1 - factor) / 2, num_steps=50)
+        close(self.values["gd_x10"], np.ravel(path)[10], tol=1e-6)
+        close(self.values["gd_x50"], np.ravel(path)[50], tol=1e-6)
+        # a different learning rate gives a different path
+        other = descent.gradient_descent(lambda x: 2 * x, 20.0, lr=0.3, num_steps=50)
+        assert not np.allclose(path, other)
+
+    def test_hand_written_optimizers_match_torch(self):
+        assert self.values["gd_torch_gap_momentum"] < 1e-10
+        assert self.values["gd_torch_gap_adam"] < 1e-10
+
+
+class TestTrainingLoop:
+    values = property(lambda self: glued("training-loop"))
+
+    def test_better_recipes_need_far_fewer_epochs(self):
+        v = self.values
+        assert v["tl_six_std_epochs"] < v["tl_six_adam_epochs"] < v["tl_six_lr_epochs"]
+        assert v["tl_six_std_loss"] <= 1e-3 and v["tl_six_adam_loss"] <= 1e-3
+        assert v["tl_six_notes_loss"] > 1e-3, "plain SGD at lr 0.01 is still far from the target"
