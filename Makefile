@@ -55,7 +55,8 @@ bundle: $(SITE)
 	cd _build && rm -rf deep-learning-step-by-step.zip bundle && mkdir -p bundle && \
 	  cp -R html bundle/deep-learning-step-by-step && \
 	  rm -rf bundle/deep-learning-step-by-step/.doctrees bundle/deep-learning-step-by-step/.buildinfo \
-	    bundle/deep-learning-step-by-step/.built bundle/deep-learning-step-by-step/reports && \
+	    bundle/deep-learning-step-by-step/.built bundle/deep-learning-step-by-step/reports \
+	    bundle/deep-learning-step-by-step/tippy_doi_cache.json && \
 	  cd bundle && $(CURDIR)/$(BIN)/python -m zipfile -c ../deep-learning-step-by-step.zip deep-learning-step-by-step
 	rm -rf _build/bundle
 	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open deep-learning-step-by-step/index.html"

@@ -21,10 +21,14 @@ What it copies, and where ``_config.yml`` points at it:
   resolves it under ``_static``). Also the classic ``mermaid.min.js``, which
   ``book/_static/site.js`` loads only when the offline copy is opened from
   disk (browsers refuse ES modules on ``file://`` pages).
+* Popper 2 and tippy.js 6 (``@popperjs/core``, ``tippy.js``): the hover tips
+  of sphinx-tippy. ``tippy_js: [npm/popper/popper.min.js,
+  npm/tippy/tippy-bundle.umd.min.js]`` (its default is unpkg.com).
 
 The files are copied into the output folder when the build starts, not through
-``html_static_path``: Jupyter Book adds every ``.js`` file under a static
-path to every page, which would load all of MathJax's extensions eagerly.
+``html_static_path``: once the book has a top-level ``_static`` folder,
+Jupyter Book adds every ``.js`` file under every static path to every page,
+which would load all of MathJax's extensions eagerly.
 
 ``node_modules`` is looked for in the ``dlbook_node_modules`` config value,
 then the ``DLBOOK_NODE_MODULES`` environment variable, then the source folder

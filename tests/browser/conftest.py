@@ -1,0 +1,112 @@
+"""Fixtures for the browser tests: the built site in Debian's headless Chromium.
+
+The tests read the site that ``make book`` wrote (``_build/html``), serve it on
+127.0.0.1 with a threaded ``http.server`` and drive it with Playwright for
+Python and ``/usr/bin/chromium`` (never a downloaded browser). If Chromium is
+missing the tests FAIL and say ``apt-get install -y chromium``.
+
+Fixtures (session-wide unless noted):
+
+``html_dir``
+    ``pathlib.Path`` of the built site. ``DLBOOK_SITE=path`` tests another build
+    (for example ``_build/partial/<name>/_build/html``).
+``toc_pages``
+    The pages of ``_toc.yml`` in reading order, as paths relative to
+    ``html_dir`` (``["book/index.html", "book/what-is-deep-learning.html", ...]``).
+    ``DLBOOK_TOC=path`` reads another toc.
+``site_url``
+    ``"http://127.0.0.1:<port>/"``, the root of the served site.
+``browser``
+    One Playwright ``Browser`` (Chromium), shared by every test.
+``open_page`` (function scope)
+    ``open_page(path, width=1280, height=900, dark=False, wait=True)`` opens
+    ``site_url + path`` in a fresh browser context of that viewport (``dark``
+    asks for the dark colour scheme), waits until the page has loaded and,
+    with ``wait``, until MathJax has typeset and mermaid has drawn; it returns
+    a :class:`browsing.Visit`. ``visit.page`` is the Playwright page; the visit
+    records ``console_errors``, ``page_errors``, ``failed_requests`` (including
+    HTTP status >= 400) and ``offhost_requests`` (any URL not on the test
+    server); ``visit.problems()`` lists them all. Contexts close after the test.
+
+Helpers in ``browsing.py`` (import them from there, not from this file):
+``DESKTOP`` and ``PHONE`` (1280 and 390), ``SCREENSHOTS`` (``_build/screenshots``),
+``AXE_JS`` (axe-core from node_modules, for ``page.add_script_tag(path=...)``),
+:func:`page_id` (``book/forward-pass.html`` -> ``forward-pass``), :func:`settle`
+(wait for MathJax and mermaid) and :func:`new_visit` (``open_page`` for
+session-scoped use; call ``visit.close()``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+from browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, new_visit, toc_file, toc_paths
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    site = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
+    if not (site / "book" / "index.html").is_file():
+        pytest.fail(f"no built site at {site}: run `make book` first", pytrace=False)
+    return site
+
+
+@pytest.fixture(scope="session")
+def toc_pages(html_dir: Path) -> list[str]:
+    return toc_paths(toc_file())
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@pytest.fixture(scope="session")
+def site_url(html_dir: Path):
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"Chromium not found at {CHROMIUM}. Install Debian's browser with "
+                    "`apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium).",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, site_url):
+    visits = []
+
+    def _open(path: str, width: int = DESKTOP, height: int = 900, dark: bool = False,
+              wait: bool = True) -> Visit:
+        visits.append(new_visit(browser, site_url, path, width, height, dark, wait))
+        return visits[-1]
+
+    yield _open
+    for visit in visits:
+        visit.close()

@@ -1,0 +1,303 @@
+"""What a reader does on the site: open solutions, search, switch to dark mode,
+launch a chapter on Binder, and page through the book."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from browsing import AXE_JS, PHONE, ROOT, page_id, settle
+
+pytestmark = pytest.mark.browser
+
+
+def pages_containing(html_dir, toc_pages, marker: str) -> list[str]:
+    return [p for p in toc_pages
+            if (html_dir / p).is_file() and marker in (html_dir / p).read_text(encoding="utf-8")]
+
+
+# --- solutions --------------------------------------------------------------
+# Every solution on every page is checked in test_pages.py (hidden on load,
+# shown after a click); here a real mouse clicks them on the first page.
+
+SOLUTIONS_JS = """
+() => [...document.querySelectorAll('.solution')].map(el => {
+  const body = [...el.children].find(c => !c.classList.contains('admonition-title'));
+  const box = body ? body.getBoundingClientRect() : null;
+  return {id: el.id, visible: !!body && box.height > 0 && getComputedStyle(body).display !== 'none'};
+})
+"""
+
+
+def test_a_mouse_click_shows_a_hidden_solution(html_dir, toc_pages, open_page):
+    pages = pages_containing(html_dir, toc_pages, 'class="solution')
+    assert pages, "no page of the book has an exercise solution"
+    visit = open_page(pages[0], width=PHONE, wait=False)
+    page = visit.page
+    before = page.evaluate(SOLUTIONS_JS)
+    assert before and not any(s["visible"] for s in before), f"{visit.url}: {before}"
+    for index in range(len(before)):
+        page.locator(".solution").nth(index).locator(".toggle-button").click()
+    page.wait_for_timeout(300)
+    hidden = [s["id"] for s in page.evaluate(SOLUTIONS_JS) if not s["visible"]]
+    assert not hidden, f"{visit.url}: solutions still hidden after a click: {hidden}"
+
+
+# --- search -----------------------------------------------------------------
+
+def test_search_finds_backpropagation(open_page):
+    visit = open_page("search.html?q=backpropagation", wait=False)
+    results = visit.page.locator("#search-results ul.search li a")
+    try:
+        results.first.wait_for(timeout=20_000)
+    except Exception:  # noqa: BLE001 - report what the page shows instead
+        text = visit.page.locator("#search-results").inner_text()
+        pytest.fail(f"{visit.url}: no search results appeared ({text[:200]!r})")
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    chapter = [h for h in hrefs if urlparse(h).path.endswith("/book/backpropagation.html")]
+    assert chapter, f"{visit.url}: no result links to book/backpropagation.html; got {hrefs[:10]}"
+    assert not visit.problems(), f"{visit.url}: {visit.problems()}"
+
+
+# --- dark mode --------------------------------------------------------------
+
+CONTRAST_JS = """
+() => {
+  const parse = c => {
+    const m = c && c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/);
+    return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
+  };
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const pageBg = parse(getComputedStyle(document.body).backgroundColor);
+  const opaque = c => c && c[3] > 0.5;
+  const out = [], filtered = [];
+  document.querySelectorAll('.mermaid svg').forEach((svg, d) => {
+    for (let a = svg; a; a = a.parentElement) {
+      const f = getComputedStyle(a).filter;
+      if (f && f !== 'none') { filtered.push(`diagram ${d}: ${f}`); break; }
+    }
+    svg.querySelectorAll('span.nodeLabel, span.edgeLabel, text').forEach(t => {
+      const label = t.textContent.trim();
+      if (!label) return;
+      const style = getComputedStyle(t);
+      const fg = parse(t.tagName.toLowerCase() === 'text' ? style.fill : style.color);
+      let bg = null;
+      for (let a = t; a && a !== svg && !bg; a = a.parentElement) {
+        const c = parse(getComputedStyle(a).backgroundColor);
+        if (opaque(c)) bg = c;
+        if (!bg && a.matches && a.matches('g.node, g.cluster')) {
+          const shape = a.querySelector('rect, polygon, circle, ellipse, path');
+          const fill = shape && parse(getComputedStyle(shape).fill);
+          if (opaque(fill)) bg = fill;
+        }
+        if (!bg && a.matches && a.matches('g.edgeLabel')) {
+          const rect = a.querySelector('rect');
+          const fill = rect && parse(getComputedStyle(rect).fill);
+          if (opaque(fill)) bg = fill;
+        }
+      }
+      bg = bg || pageBg;
+      if (fg) out.push({diagram: d, label: label.slice(0, 30), ratio: ratio(fg, bg)});
+    });
+  });
+  return {theme: document.documentElement.dataset.theme, pageLum: lum(pageBg), labels: out, filtered};
+}
+"""
+
+FIGURES_JS = """
+async () => {
+  const imgs = [...document.querySelectorAll('.bd-article img')].filter(i => i.naturalWidth > 0);
+  const out = [];
+  for (const img of imgs) {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const w = img.naturalWidth - 1, h = img.naturalHeight - 1;
+    const corners = [[0, 0], [w, 0], [0, h], [w, h]].map(([x, y]) => [...ctx.getImageData(x, y, 1, 1).data]);
+    const bg = getComputedStyle(img).backgroundColor;
+    out.push({src: img.getAttribute('src'), corners, background: bg});
+  }
+  return out;
+}
+"""
+
+
+def _legible_figure(figure: dict) -> bool:
+    """Opaque light corners, or a light background painted behind the image."""
+    def light(r, g, b):
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b > 200
+
+    if all(c[3] == 255 and light(*c[:3]) for c in figure["corners"]):
+        return True
+    numbers = [float(v) for v in re.findall(r"[\d.]+", figure["background"])]
+    return len(numbers) >= 3 and light(*numbers[:3]) and (len(numbers) == 3 or numbers[3] == 1)
+
+
+def switch_to_dark(page) -> None:
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            return
+        page.locator(".theme-switch-button:visible").first.click()
+    raise AssertionError("the colour-mode button never switched the page to dark")
+
+
+def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(
+        html_dir, toc_pages, open_page):
+    with_diagrams = pages_containing(html_dir, toc_pages, 'class="mermaid"')
+    with_figures = pages_containing(html_dir, toc_pages, '<figure')
+    assert with_diagrams, "no page of the book has a mermaid diagram"
+    pages = sorted(set(with_diagrams[:2] + with_figures[:2]), key=toc_pages.index)
+    failures = []
+    for path in pages:
+        visit = open_page(path)
+        page = visit.page
+        light = page.evaluate(CONTRAST_JS)
+        switch_to_dark(page)
+        page.wait_for_timeout(500)  # mermaid re-renders on the theme change
+        settle(page)
+        dark = page.evaluate(CONTRAST_JS)
+        if dark["pageLum"] > 0.2:
+            failures.append(f"{visit.url}: dark mode left the page background light")
+        for mode, result in (("light", light), ("dark", dark)):
+            if result["filtered"]:
+                failures.append(f"{visit.url}: a CSS filter changes the diagram colours in {mode} "
+                                f"mode, so what the reader sees is not what mermaid drew: "
+                                f"{result['filtered'][:3]}")
+            poor = [f"{l['label']!r} ({l['ratio']:.1f}:1)" for l in result["labels"] if l["ratio"] < 4.5]
+            if poor:
+                failures.append(f"{visit.url}: diagram text below 4.5:1 contrast in {mode} mode: "
+                                + ", ".join(poor[:5]))
+        page.add_script_tag(path=str(AXE_JS))
+        contrast = page.evaluate("async () => (await axe.run(document, {runOnly: ['color-contrast'],"
+                                 " resultTypes: ['violations']})).violations"
+                                 ".flatMap(v => v.nodes.map(n => n.target.join(' ')))")
+        if contrast:
+            failures.append(f"{visit.url}: text below WCAG AA contrast in dark mode "
+                            f"(axe color-contrast): {contrast[:5]}")
+        for figure in page.evaluate(FIGURES_JS):
+            if not _legible_figure(figure):
+                failures.append(f"{visit.url}: figure {figure['src']} has no light background "
+                                f"in dark mode (corners {figure['corners']}, "
+                                f"background {figure['background']})")
+        if visit.problems():
+            failures.append(f"{visit.url}: {visit.problems()}")
+        visit.close()
+    assert not failures, "\n".join(failures)
+
+
+# --- launch buttons ---------------------------------------------------------
+
+def binder_prefix() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo = config["repository"]
+    org_repo = urlparse(repo["url"]).path.strip("/")
+    hub = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    return f"{hub}/v2/gh/{org_repo}/{repo.get('branch', 'main')}"
+
+
+def test_launch_menu_offers_binder_for_this_chapter(html_dir, toc_pages, open_page):
+    pages = pages_containing(html_dir, toc_pages, "dropdown-launch-buttons")
+    assert pages, "no page offers launch buttons (do chapters have a kernelspec?)"
+    expected_branch = binder_prefix()
+    assert expected_branch.split("/")[-1] == "main", "the book should launch from branch main"
+    # Every chapter: the Binder link in its HTML points at its own source.
+    wrong = []
+    for path in pages:
+        html = (html_dir / path).read_text(encoding="utf-8")
+        source = path.replace(".html", ".md")
+        want = f"{expected_branch}?urlpath=lab/tree/{source}"
+        if f'href="{want}"' not in html:
+            found = re.findall(r'href="([^"]*mybinder[^"]*)"', html)
+            wrong.append(f"{path}: expected {want}, found {found}")
+    assert not wrong, "\n".join(wrong)
+    # One chapter in the browser: the menu opens and shows the Binder entry.
+    visit = open_page(pages[-1], wait=False)
+    page = visit.page
+    page.locator(".dropdown-launch-buttons button").first.click()
+    binder = page.locator(".dropdown-launch-buttons a[href*='mybinder']").first
+    binder.wait_for(state="visible", timeout=5_000)
+    assert "Binder" in binder.inner_text(), f"{visit.url}: the Binder entry is unlabelled"
+
+
+# --- previous / next --------------------------------------------------------
+
+def test_previous_and_next_links_walk_the_book_in_toc_order(site_url, toc_pages, open_page):
+    visit = open_page(toc_pages[0], wait=False)
+    page = visit.page
+    # Only the links matter here: fetch the pages, not their scripts and images.
+    page.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document"
+               else route.abort())
+    walked = []
+    for _ in range(len(toc_pages) + 2):
+        here = urlparse(page.url).path.lstrip("/")
+        walked.append(here)
+        previous = page.locator("a.left-prev")
+        expected_previous = toc_pages[len(walked) - 2] if len(walked) > 1 else None
+        got_previous = (urlparse(previous.first.evaluate("a => a.href")).path.lstrip("/")
+                        if previous.count() else None)
+        assert got_previous == expected_previous, (
+            f"{page.url}: 'previous' goes to {got_previous}, expected {expected_previous}")
+        following = page.locator("a.right-next")
+        if not following.count():
+            break
+        page.goto(following.first.evaluate("a => a.href"), wait_until="domcontentloaded")
+    assert walked == toc_pages, ("following 'next' from the first page visits\n  "
+                                 + "\n  ".join(walked) + "\nbut _toc.yml lists\n  "
+                                 + "\n  ".join(toc_pages))
+
+
+# --- bad input --------------------------------------------------------------
+
+def test_missing_chromium_fails_and_says_how_to_install_it(html_dir, toc_pages):
+    env = dict(os.environ, CHROMIUM="/nonexistent/chromium")
+    test_id = f"tests/browser/test_pages.py::test_no_console_or_page_errors[{page_id(toc_pages[0])}-desktop]"
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                             "--no-header", test_id],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "apt-get install -y chromium" in output, output
+    assert "skipped" not in output.splitlines()[-1], output
+
+
+# --- the offline copy -------------------------------------------------------
+
+def test_offline_copy_opened_from_disk_draws_diagrams_and_maths(browser, html_dir, toc_pages):
+    """`make bundle` promises a copy that works when index.html is opened
+    from disk. Browsers refuse ES modules there, so site.js draws the
+    diagrams with mermaid's classic build; MathJax and its fonts load as is."""
+    pages = pages_containing(html_dir, toc_pages, 'class="mermaid"')
+    assert pages, "no page of the book has a mermaid diagram"
+    path = pages[0]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        elsewhere = []
+        page.on("request", lambda r: r.url.startswith("file:") or elsewhere.append(r.url))
+        url = (html_dir / path).resolve().as_uri()
+        page.goto(url, wait_until="load")
+        page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
+                      "await MathJax.startup.promise; }")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('pre.mermaid')].filter(e => e.offsetParent)"
+            ".every(e => e.querySelector('svg'))", timeout=20_000)
+        drawn = page.evaluate("() => [...document.querySelectorAll('pre.mermaid svg')]"
+                              ".filter(s => s.textContent.trim()).length")
+        maths = page.evaluate("() => [document.querySelectorAll('.math').length, "
+                              "document.querySelectorAll('.math mjx-container').length]")
+        assert drawn >= 1, f"{url}: no diagram drawn from disk"
+        assert maths[0] == 0 or maths[1] == maths[0], f"{url}: maths not typeset from disk: {maths}"
+        assert not elsewhere, f"{url}: requests leaving the disk: {elsewhere}"
+    finally:
+        context.close()
