@@ -10,12 +10,25 @@ prose shows with what ``dlbook`` computes.
 from __future__ import annotations
 
 import ast
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 HTML = ROOT / "_build" / "html"
+
+
+def _build_script():
+    spec = importlib.util.spec_from_file_location("dlbook_build_script", ROOT / ".ci" / "book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: The build script's own reader of _toc.yml: the tests walk the book exactly
+#: as the build does. ``toc_files(path)`` lists every page, root first, without suffix.
+toc_files = _build_script().toc_files
 
 
 def require_build() -> None:

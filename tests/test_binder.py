@@ -45,6 +45,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import bookdata
+
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 HTML = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
@@ -59,19 +61,7 @@ def config() -> dict:
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [f"{f}.md" for f in files]
+    return [f"{f}.md" for f in bookdata.toc_files(ROOT / "_toc.yml")]
 
 
 def requirement_pins(path: Path) -> tuple[dict[str, str], list[str]]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import bookdata  # noqa: E402  (tests/bookdata.py: the build's own toc reader)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,19 +33,7 @@ def toc_file() -> Path:
 
 def toc_paths(toc_file: Path) -> list[str]:
     """Every page named in a jb-book toc, root first, as ``.html`` paths."""
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [str(Path(f).with_suffix(".html")) for f in files]
+    return [str(Path(f).with_suffix(".html")) for f in bookdata.toc_files(toc_file)]
 
 
 @dataclass
