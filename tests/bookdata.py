@@ -11,12 +11,31 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
 HTML = ROOT / "_build" / "html"
+
+
+#: The front matter every chapter starts with (jupytext header and kernelspec),
+#: for tests that write small chapters of their own.
+FRONT_MATTER = textwrap.dedent("""\
+    ---
+    jupytext:
+      text_representation:
+        extension: .md
+        format_name: myst
+        format_version: 0.13
+        jupytext_version: 1.19.6
+    kernelspec:
+      display_name: Python 3
+      language: python
+      name: python3
+    ---
+    """)
 
 
 def _build_script():

@@ -16,23 +16,12 @@ from pathlib import Path
 
 import pytest
 
+import bookdata
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
-FRONT_MATTER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-        jupytext_version: 1.19.6
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
+FRONT_MATTER = bookdata.FRONT_MATTER
 
 
 def chapter(body: str) -> str:

@@ -20,24 +20,13 @@ from types import SimpleNamespace
 import jupytext
 import nbformat
 import pytest
+
+import bookdata
 from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import notebooks
 
-HEADER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-        jupytext_version: 1.19.6
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
+HEADER = bookdata.FRONT_MATTER
 CHAPTER = HEADER + "# Chapter\n\nText.\n\n```{code-cell} ipython3\nprint(6 * 7)\n```\n"
 
 
