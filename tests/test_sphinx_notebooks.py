@@ -12,7 +12,6 @@ tests/test_binder.py checks the same download through a subprocess build.
 from __future__ import annotations
 
 import re
-import textwrap
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
