@@ -34,7 +34,6 @@ import re
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.error
 import urllib.parse
@@ -407,17 +406,10 @@ def test_live_code_starts_only_when_the_reader_asks(site):
 # ---------------------------------------------------------------------------
 # dlbook.sphinx.notebooks: the kernelspec check and the download with outputs
 
-HEADER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-        jupytext_version: 1.19.6
-    {kernelspec}---
-    """)
 KERNELSPEC = "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+# The chapter front matter with a slot where the kernelspec goes.
+assert KERNELSPEC in bookdata.FRONT_MATTER
+HEADER = bookdata.FRONT_MATTER.replace(KERNELSPEC, "{kernelspec}")
 CELLS = "# Chapter\n\nText.\n\n```{code-cell} ipython3\nprint(6 * 7)\n```\n"
 
 
