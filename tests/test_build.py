@@ -149,3 +149,28 @@ def test_cache_reexecutes_only_what_changed(tmp_path):
     assert src_edit.returncode == 0, src_edit.stdout + src_edit.stderr
     assert "2 executed, 0 from cache" in src_edit.stdout
     assert "marker: edited" in (root / "_build/html/book/good.html").read_text()
+
+
+def test_a_false_claim_fails_the_build_and_names_chapter_and_claim(tmp_path):
+    claimed = chapter("""\
+        # A chapter that overstates
+
+        ```{code-cell} ipython3
+        from dlbook import claims
+        accuracy = 0.61
+        ```
+
+        The network is right on nine cases out of ten.
+
+        ```{code-cell} ipython3
+        :tags: [remove-cell]
+        claims.check(accuracy >= 0.9, "the network is right on nine cases out of ten", accuracy=accuracy)
+        ```
+        """)
+    result = build(make_book(tmp_path, {"claimed": claimed}))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "claimed.md" in output
+    assert "ClaimError" in output
+    assert "the page claims: the network is right on nine cases out of ten; but this is false" in output
+    assert "accuracy=0.61" in output

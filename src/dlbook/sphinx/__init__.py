@@ -9,6 +9,11 @@
   kernelspec in its front matter fails the build.
 * :mod:`dlbook.sphinx.assets`: serves MathJax and mermaid from the site
   itself (copied from ``node_modules``), so pages work offline.
+* :mod:`dlbook.sphinx.claims`: the ``{claims-table}`` directive, how many
+  sentences of each chapter the build checks with :func:`dlbook.claims.check`.
+* :mod:`dlbook.sphinx.fixes`: workarounds for bugs in the pinned extensions,
+  each naming the release it was written for (an incremental build must
+  publish the same site as a clean one).
 
 Register them in ``_config.yml`` under ``sphinx: extra_extensions:``.
 Nothing in the rest of :mod:`dlbook` imports this package.

@@ -95,7 +95,8 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         path = app.env.doc2path(docname, False)
         logger.error(f"{path} has code cells but {' and '.join(problems)}: the chapter would get "
                      f"no Binder or live-code launch and Binder could not open it as a notebook. "
-                     f"Copy the front matter from the chapter skeleton in the brief.",
+                     f"Copy the front matter (the lines from the first '---' to the second "
+                     f"'---') from the top of any chapter, for example book/loss-functions.md.",
                      location=(docname, 1), type="dlbook", subtype="notebooks")
 
 
@@ -154,22 +155,26 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         if source.suffix != ".md" or not source.is_file():
             continue
         text = source.read_text(encoding="utf-8")
-        if not has_code_cells(text) or front_matter_problems(text):
+        target = outdir / "_sources" / f"{docname}.ipynb"
+        # A page without code still gets a download if the theme offered one
+        # (it copies myst-nb's notebook, whose cell ids are random).
+        if front_matter_problems(text) or not (has_code_cells(text) or target.is_file()):
             continue
         where = app.env.doc2path(docname, False)
         notebook = jupytext.reads(text, fmt="md:myst")
+        for number, cell in enumerate(notebook.cells):
+            cell.id = f"cell-{number}"  # jupytext draws random ids: keep downloads reproducible
         ran = executed_notebook(app, docname, notebook)
-        if ran is None:
+        if ran is None and has_code_cells(text):
             logger.warning(f"{where}: no executed notebook found; the .ipynb download has no outputs",
                            type="dlbook", subtype="notebooks")
-        else:
+        elif ran is not None:
             try:
                 merge_outputs(notebook, ran)
             except ValueError as err:
                 logger.error(f"{where}: cannot build the .ipynb download: {err}",
                              type="dlbook", subtype="notebooks")
                 continue
-        target = outdir / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(notebook, target, fmt="ipynb")
 

@@ -1,0 +1,200 @@
+"""Workarounds for bugs in the pinned Sphinx extensions, one function per bug.
+
+Each fix names the release it was written against (the pin in
+``requirements.txt``). When that pin moves, check whether the bug is still
+there; delete the fix if it is not.
+
+* :func:`keep_tippy_tips` (sphinx-tippy 0.4.3): an incremental build lost
+  the hover tips that point to other pages, and left old tip files behind.
+* :func:`keep_index_entries` (Sphinx 7.4.7): an incremental build dropped
+  the glossary terms of pages it did not rewrite from the search index, and
+  kept words that no page contains any more.
+* :func:`copy_style_sheets_early` (myst-nb 1.4.0, sphinx-exercise 1.2.1):
+  a clean build linked their style sheets without the ``?v=`` checksum that
+  an incremental build adds, so the two builds wrote different pages.
+
+``tests/test_incremental.py`` builds a small book incrementally and from
+scratch and requires the two sites to be equal; it fails if one of these
+bugs comes back (or a new one appears).
+
+Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
+``dlbook.sphinx.fixes``, after ``sphinx_tippy``.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: Where state of the last successful build is kept (inside the doctree
+#: folder, so that removing the build folder forgets it too).
+STATE_FILE = "dlbook-fixes-state.pickle"
+
+
+def _load_state(app: Sphinx) -> dict:
+    path = Path(app.doctreedir) / STATE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a stale or foreign file: start afresh
+        logger.info("dlbook.sphinx.fixes: ignoring unreadable %s", path)
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _save_state(app: Sphinx, key: str, value) -> None:
+    state = _load_state(app)
+    state[key] = value
+    Path(app.doctreedir).mkdir(parents=True, exist_ok=True)
+    (Path(app.doctreedir) / STATE_FILE).write_bytes(pickle.dumps(state))
+
+
+# ---------------------------------------------------------------------------
+# sphinx-tippy 0.4.3: tips survive an incremental build
+#
+# sphinx-tippy gathers the HTML of every tip target while it writes each page
+# (``html-page-context``) and, when the build finishes, writes one
+# ``_static/tippy/<page>.<uuid>.js`` per page with the tips of the links on
+# that page, looked up in what it gathered. Sphinx rewrites only the pages
+# whose source changed, so after an edit to one chapter sphinx-tippy knows
+# only that chapter: its links to the glossary get no tip, and pages that
+# were not rewritten keep tips with the old text of a changed glossary entry.
+# Its clean-up of old data files also globs the wrong name for pages in a
+# folder (``book.*.js`` instead of ``loss-functions.*.js``), so every build
+# left one more file per page.
+#
+# The fix: keep the gathered data of every page from one build to the next;
+# drop pages that no longer exist; let sphinx-tippy rewrite the data file of
+# every page (the ones not rewritten keep the file name their HTML refers to);
+# then remove every data file that no page refers to.
+
+
+def _tippy_pages(app: Sphinx) -> dict | None:
+    data = getattr(app.env, "tippy_data", None)
+    return None if data is None else data["pages"]
+
+
+def load_tippy_state(app: Sphinx, env, docnames=None) -> None:
+    """Before pages are written: restore the tip data of pages this build will not rewrite."""
+    if app.builder.format != "html":
+        return
+    saved = _load_state(app).get("tippy_pages", {})
+    if not hasattr(env, "tippy_data"):
+        env.tippy_data = {"pages": {}, "wiki_titles": set()}
+    # Nothing has been written yet in this build, so what the environment
+    # holds is older than the file: the file wins.
+    env.tippy_data["pages"].update(
+        (pagename, data) for pagename, data in saved.items() if pagename in env.all_docs)
+
+
+def save_tippy_state(app: Sphinx, exception) -> None:
+    """After a successful build: keep the tip data, and delete data files no page uses."""
+    if exception is not None or app.builder.format != "html":
+        return
+    pages = _tippy_pages(app)
+    if pages is None:
+        return
+    pages = {name: data for name, data in pages.items() if name in app.env.all_docs}
+    _save_state(app, "tippy_pages", pages)
+    in_use = {Path(data["js_path"]).resolve() for data in pages.values()}
+    folder = Path(app.outdir, "_static", "tippy")
+    for path in folder.rglob("*.js") if folder.is_dir() else []:
+        if path.resolve() not in in_use:
+            path.unlink()
+
+
+def keep_tippy_tips(app: Sphinx) -> None:
+    """Register the sphinx-tippy fix (see the comment above)."""
+    # After reading (so all_docs is known), before sphinx-tippy's writing.
+    app.connect("env-updated", lambda app, env: load_tippy_state(app, env))
+    # After sphinx-tippy's own build-finished handler (priority 500).
+    app.connect("build-finished", save_tippy_state, priority=800)
+
+
+# ---------------------------------------------------------------------------
+# Sphinx 7.4.7: index entries survive an incremental build
+#
+# The HTML builder reloads the previous search index (searchindex.js) for the
+# pages it does not rewrite, but not its "indexentries" (glossary terms and
+# index directives): those live only in the environment, which Sphinx saves
+# *before* it writes any page, so they are empty when the next build starts.
+# After an edit to one chapter the glossary's terms vanished from search.
+# The fix keeps them beside the environment and puts them back before writing.
+
+
+def load_index_entries(app: Sphinx, env) -> None:
+    if app.builder.format != "html":
+        return
+    saved = _load_state(app).get("index_entries", {})
+    # As for the tips: nothing is written yet, so the file is newer than the environment.
+    env._search_index_index_entries.update(
+        (docname, doc_entries) for docname, doc_entries in saved.items() if docname in env.all_docs)
+
+
+def save_index_entries(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    entries = getattr(app.env, "_search_index_index_entries", {})
+    _save_state(app, "index_entries", {name: value for name, value in entries.items()
+                                       if name in app.env.all_docs})
+
+
+def prune_search_words(app: Sphinx) -> list:
+    """Drop words that no page contains any more (an edit removed them)."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is not None:
+        for mapping in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, docs in mapping.items() if not docs]:
+                del mapping[word]
+    return []  # html-collect-pages: no extra pages
+
+
+def keep_index_entries(app: Sphinx) -> None:
+    """Register the Sphinx search-index fix (see the comment above)."""
+    app.connect("env-updated", lambda app, env: load_index_entries(app, env))
+    # After every page is written, before the index is saved.
+    app.connect("html-collect-pages", prune_search_words)
+    app.connect("build-finished", save_index_entries, priority=800)
+
+
+# ---------------------------------------------------------------------------
+# myst-nb 1.4.0 and sphinx-exercise 1.2.1: style sheets in place before pages are written
+#
+# Both copy their style sheet (``mystnb.<hash>.css``, ``exercise.css``) into
+# ``_static`` when the build finishes. Sphinx adds a ``?v=<checksum>`` to a
+# style sheet's link only if the file is already there when the page is
+# written: so a clean build linked them without the checksum and every later
+# build with it. Running their own copy functions when the builder starts
+# puts the files there first.
+
+
+def copy_style_sheets(app: Sphinx) -> None:
+    if getattr(app.builder, "format", None) != "html":
+        return
+    Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
+    if "myst_nb" in app.extensions:
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        add_global_html_resources(app, None)
+    if "sphinx_exercise" in app.extensions:
+        from sphinx_exercise import copy_asset_files
+
+        copy_asset_files(app, None)
+
+
+def copy_style_sheets_early(app: Sphinx) -> None:
+    """Register the style-sheet fix (see the comment above)."""
+    app.connect("builder-inited", copy_style_sheets)
+
+
+def setup(app: Sphinx) -> dict:
+    keep_tippy_tips(app)
+    keep_index_entries(app)
+    copy_style_sheets_early(app)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
