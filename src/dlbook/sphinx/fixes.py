@@ -37,6 +37,7 @@ STATE_FILE = "dlbook-fixes-state.pickle"
 
 
 def _load_state(app: Sphinx) -> dict:
+    """The saved state ({} if there is none or it cannot be read)."""
     path = Path(app.doctreedir) / STATE_FILE
     if not path.is_file():
         return {}
@@ -46,6 +47,11 @@ def _load_state(app: Sphinx) -> dict:
         logger.info("dlbook.sphinx.fixes: ignoring unreadable %s", path)
         return {}
     return state if isinstance(state, dict) else {}
+
+
+def _everything_if_missing(env, saved) -> list[str]:
+    """``env-updated`` returns pages to rewrite: all of them when nothing was saved."""
+    return [] if saved is not None else sorted(env.all_docs)
 
 
 def _save_state(app: Sphinx, key: str, value) -> None:
@@ -80,17 +86,21 @@ def _tippy_pages(app: Sphinx) -> dict | None:
     return None if data is None else data["pages"]
 
 
-def load_tippy_state(app: Sphinx, env, docnames=None) -> None:
-    """Before pages are written: restore the tip data of pages this build will not rewrite."""
+def load_tippy_state(app: Sphinx, env) -> list[str]:
+    """Before pages are written: restore the tip data of pages this build will not rewrite.
+
+    Without saved data (a first build, or an unreadable file) every page is rewritten.
+    """
     if app.builder.format != "html":
-        return
-    saved = _load_state(app).get("tippy_pages", {})
+        return []
+    saved = _load_state(app).get("tippy_pages")
     if not hasattr(env, "tippy_data"):
         env.tippy_data = {"pages": {}, "wiki_titles": set()}
     # Nothing has been written yet in this build, so what the environment
     # holds is older than the file: the file wins.
     env.tippy_data["pages"].update(
-        (pagename, data) for pagename, data in saved.items() if pagename in env.all_docs)
+        (pagename, data) for pagename, data in (saved or {}).items() if pagename in env.all_docs)
+    return _everything_if_missing(env, saved)
 
 
 def save_tippy_state(app: Sphinx, exception) -> None:
@@ -112,7 +122,7 @@ def save_tippy_state(app: Sphinx, exception) -> None:
 def keep_tippy_tips(app: Sphinx) -> None:
     """Register the sphinx-tippy fix (see the comment above)."""
     # After reading (so all_docs is known), before sphinx-tippy's writing.
-    app.connect("env-updated", lambda app, env: load_tippy_state(app, env))
+    app.connect("env-updated", load_tippy_state)
     # After sphinx-tippy's own build-finished handler (priority 500).
     app.connect("build-finished", save_tippy_state, priority=800)
 
@@ -128,13 +138,14 @@ def keep_tippy_tips(app: Sphinx) -> None:
 # The fix keeps them beside the environment and puts them back before writing.
 
 
-def load_index_entries(app: Sphinx, env) -> None:
+def load_index_entries(app: Sphinx, env) -> list[str]:
     if app.builder.format != "html":
-        return
-    saved = _load_state(app).get("index_entries", {})
+        return []
+    saved = _load_state(app).get("index_entries")
     # As for the tips: nothing is written yet, so the file is newer than the environment.
     env._search_index_index_entries.update(
-        (docname, doc_entries) for docname, doc_entries in saved.items() if docname in env.all_docs)
+        (docname, entries) for docname, entries in (saved or {}).items() if docname in env.all_docs)
+    return _everything_if_missing(env, saved)
 
 
 def save_index_entries(app: Sphinx, exception) -> None:
@@ -157,7 +168,7 @@ def prune_search_words(app: Sphinx) -> list:
 
 def keep_index_entries(app: Sphinx) -> None:
     """Register the Sphinx search-index fix (see the comment above)."""
-    app.connect("env-updated", lambda app, env: load_index_entries(app, env))
+    app.connect("env-updated", load_index_entries)
     # After every page is written, before the index is saved.
     app.connect("html-collect-pages", prune_search_words)
     app.connect("build-finished", save_index_entries, priority=800)
