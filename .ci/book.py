@@ -96,14 +96,14 @@ def cache_records(cache_dir: Path) -> dict[str, float]:
     return {r.uri: r.created.timestamp() for r in cache.list_cache_records()}
 
 
-def pre_execute(cache_dir: Path, files: list[str], timeout: int) -> None:
+def pre_execute(cache_dir: Path, files: list[str], timeout: int) -> list[int]:
     """Execute the chapters the cache lacks, in parallel, before Sphinx runs.
 
     Sphinx executes notebooks one after another. jupyter-cache's
     "local-parallel" executor runs them over all cores and stores the results
     under the same hash that myst-nb looks up, so Sphinx then only reads them
-    back. A chapter that fails here is simply executed again by myst-nb,
-    which reports the error with the chapter's name as usual.
+    back. Returns the project ids of the chapters it executed; one that
+    raised keeps its traceback in its project record (see failed_chapters).
     """
     import logging
 
@@ -117,14 +117,43 @@ def pre_execute(cache_dir: Path, files: list[str], timeout: int) -> None:
         if has_code_cells(path):
             record = cache.add_nb_to_project(str(path), read_data={"name": "myst_nb_md", "type": "plugin"})
             pks.append(record.pk)
+    # A failing chapter is reported once, by failed_chapters(), not here.
     logger = logging.getLogger("pre-execute")
     logger.addHandler(logging.StreamHandler(sys.stdout))
-    logger.setLevel(logging.WARNING)
+    logger.setLevel(logging.CRITICAL)
     executor = load_executor("local-parallel", cache=cache, logger=logger)
     outdated = [r.pk for r in cache.list_unexecuted(filter_pks=pks)]
     if outdated:
         print(f"pre-executing {len(outdated)} chapter(s) on {os.cpu_count()} cores ...", flush=True)
         executor.run_and_cache(filter_pks=outdated, timeout=timeout, allow_errors=False)
+    return outdated
+
+
+def failed_chapters(cache_dir: Path, pks: list[int]) -> dict[Path, str]:
+    """{chapter file: recorded traceback} of the pre-executed chapters that raised."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    failed = {}
+    for pk in pks:
+        record = cache.get_project_record(pk)
+        if record.traceback:
+            failed[Path(record.uri)] = record.traceback
+    return failed
+
+
+def report_failures(failed: dict[Path, str], log_dir: Path) -> None:
+    """One short block per failing chapter; the full tracebacks go to log files."""
+    from dlbook.sphinx.cellerror import describe_failure
+
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for path, traceback in sorted(failed.items()):
+        chapter = path.relative_to(ROOT)
+        log = log_dir / (path.stem + ".log")
+        log.write_text(traceback, encoding="utf-8")
+        print("", file=sys.stderr)
+        print(describe_failure(str(chapter), path.read_text(encoding="utf-8"), traceback), file=sys.stderr)
+        print(f"  (full traceback: {log.relative_to(ROOT)})", file=sys.stderr)
 
 
 def print_reports(html_dir: Path) -> None:
@@ -235,7 +264,17 @@ def main(argv: list[str] | None = None) -> int:
     before = cache_records(cache_dir)
     if not args.only and not args.serial:
         timeout = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"].get("timeout", 300)
-        pre_execute(cache_dir, files, timeout)
+        ran = pre_execute(cache_dir, files, timeout)
+        failed = failed_chapters(cache_dir, ran)
+        if failed:
+            # Sphinx would only execute these chapters again and fail on the first.
+            after = cache_records(cache_dir)
+            executed = [uri for uri, created in after.items() if created >= start and before.get(uri) != created]
+            report_failures(failed, BUILD / "logs")
+            print(f"\nbook build FAILED: {len(failed)} chapter(s) raised in a cell (above); "
+                  f"{len(executed)} other chapter(s) executed, Sphinx not run; "
+                  f"{time.time() - start:.1f} s", file=sys.stderr)
+            return 1
     if args.only:
         # Other chapters are not executed, so their glue references warn: keep
         # the warnings that belong to the chosen chapters and fail on those.
@@ -262,8 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         (BUILD / ".jupyter_caches" / "LAST_SRC_HASH").write_text(src_hash())
     if result.returncode != 0:
         print_reports(html_dir)
-        print(f"\nThe build failed. Fix the warnings or cell errors above; the pages listed "
-              f"under 'cell error in' name the chapter files.", file=sys.stderr)
+        print("\nThe build failed. Fix the warnings or cell errors above; each names its chapter file.",
+              file=sys.stderr)
     return result.returncode
 
 

@@ -78,9 +78,14 @@ def test_a_raising_cell_fails_the_build_and_names_the_chapter(tmp_path):
     result = build(root)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert "broken.md" in output
-    assert "ratio = 1 / 0" in output, "the failing cell's code should be shown"
-    assert "ZeroDivisionError" in output, "the traceback should be shown"
+    tail = "\n".join(output.splitlines()[-40:])
+    # One block, at the end: file, cell, line of the file, exception, the failing line marked.
+    assert "book/broken.md, cell 1 (line 16): ZeroDivisionError: division by zero" in tail, output
+    assert "-->   16 | ratio = 1 / 0" in tail
+    assert output.count("ZeroDivisionError") == 1, "the error should be printed once"
+    assert "report this" not in output.lower(), "no Sphinx crash text"
+    log = root / "_build" / "logs" / "broken.log"
+    assert "ZeroDivisionError" in log.read_text() and str(log.relative_to(root)) in tail
 
 
 def test_a_cell_tagged_raises_exception_does_not_fail_the_build(tmp_path):
