@@ -16,6 +16,7 @@ SITE   := _build/html/.built
 help:
 	@echo "make book    build the site into _build/html (every cell executed, warnings are errors)"
 	@echo "make test    build if stale, then run every test (unit, site, browser, Binder)"
+	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
 	@echo "make serve   live preview while writing, on http://127.0.0.1:8000"
 	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"

@@ -179,3 +179,16 @@ def test_a_false_claim_fails_the_build_and_names_chapter_and_claim(tmp_path):
     assert "ClaimError" in output
     assert "the page claims: the network is right on nine cases out of ten; but this is false" in output
     assert "accuracy=0.61" in output
+
+
+def test_the_chapter_template_builds_as_a_chapter(tmp_path):
+    """book/_template.md is what CONTRIBUTING.md tells authors to copy: it must build cleanly."""
+    glossary = ("# Glossary\n\n```{glossary}\nneuron\n  A unit that computes.\n\n"
+                "activation\n  The function a neuron applies.\n```\n")
+    template = (ROOT / "book" / "_template.md").read_text()
+    root = make_book(tmp_path, {"sigmoid-saturation": template, "glossary": glossary})
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (root / "_build/html/book/sigmoid-saturation.html").read_text()
+    assert "more than a hundred times smaller" in page
+    assert "% The chapter template" not in page, "comments must not reach the page"
