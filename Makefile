@@ -1,7 +1,11 @@
 # The two commands a newcomer needs:   make book   and   make test
 # Both set up .venv on first use (Python 3.11 and make are all you need).
 
-PYTHON ?= python3.11
+# The first Python >= 3.11 found (3.11 preferred: it is what Binder and CI use).
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+            command -v $$p >/dev/null 2>&1 && \
+            $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+          done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -26,7 +30,7 @@ help:
 # itself (MathJax, mermaid) plus axe-core for the browser tests, installed
 # from npm exactly as package-lock.json pins them.
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer found; install one, or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js and npm (Debian: apt-get install -y nodejs npm)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -43,8 +47,12 @@ book: $(STAMP)
 	$(BIN)/python .ci/book.py
 	touch $(SITE)
 
+# The browser tests need Chromium: .ci/browser.py finds one (CHROMIUM, the
+# system's, Playwright's) or installs one, and stops with a clear message if
+# it cannot.
 test: $(SITE)
-	$(BIN)/python -m pytest --cov=dlbook --cov-report=term-missing
+	@CHROMIUM="$$($(BIN)/python .ci/browser.py)" && export CHROMIUM && echo "browser: $$CHROMIUM" && \
+	  $(BIN)/python -m pytest --cov=dlbook --cov-report=term-missing
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing

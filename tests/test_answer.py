@@ -83,7 +83,7 @@ def test_number_box_markup_is_accessible_and_carries_the_library_value(tmp_path)
         ":expect: dlbook.losses.binary_cross_entropy([1.0], [0.1])",
         ":tolerance: 0.01",
         ":unit: nats",
-        hints=("2.40: Check the *(1 - y)* term and use $\\log$ base e.",
+        hints=("2.40: Check the *(1 - y)* coefficient of the $\\log(1 - \\hat y)$ term.",
                "0.11: That is the loss for y_hat = 0.9."),
     ))
     page, warnings, _ = build(tmp_path, chapter)

@@ -271,7 +271,7 @@ SYNTHETIC = textwrap.dedent("""\
     :expect: dlbook.losses.binary_cross_entropy([1.0], [0.1])
     :tolerance: 0.01
     :unit: nats
-    2.40: Use the *natural* log of y_hat.
+    2.40: Check the *coefficient* of the second term: (1 - y), not (1 - y_hat).
     -2.30: A loss is never negative.
     = 10 * dlbook.losses.binary_cross_entropy([1.0], [0.1]): That is ten times too big.
     :::

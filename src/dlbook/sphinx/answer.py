@@ -7,7 +7,7 @@ Used inside an exercise (sphinx-exercise, gated or not)::
     :tolerance: 0.01
     :unit: nats
     :prompt: Your answer
-    2.40: That is log base 10 or a wrong (1 - y) term.
+    2.40: The second term's coefficient is (1 - y), not (1 - y_hat).
     :::
 
 * ``:expect:`` (required) is a Python expression evaluated at build time with
