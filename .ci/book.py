@@ -212,6 +212,18 @@ def kernel_environment() -> None:
         os.environ.setdefault(name, "1")
     os.environ.setdefault("DLBOOK_PROGRESS", "0")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # Every chapter imports myst_nb's glue, hence nbformat, hence jsonschema,
+    # which imports rfc3987_syntax if it is installed (jupyter-events asks for
+    # it): that import alone builds a grammar for about 3 s per chapter. The
+    # book never validates IRIs, so the kernels skip it, through an IPython
+    # start-up file in a profile of their own.
+    if "IPYTHONDIR" not in os.environ:
+        startup = BUILD / "ipython" / "profile_default" / "startup"
+        startup.mkdir(parents=True, exist_ok=True)
+        (startup / "00-skip-slow-imports.py").write_text(
+            "import sys\n"
+            "sys.modules.setdefault('rfc3987_syntax', None)  # jsonschema then skips IRI checks\n")
+        os.environ["IPYTHONDIR"] = str(BUILD / "ipython")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,7 +100,8 @@ def test_binder_requirements_pin_what_requirements_txt_pins():
 def test_binder_python_matches_the_one_make_uses():
     runtime = (BINDER / "runtime.txt").read_text().strip()
     makefile = (ROOT / "Makefile").read_text()
-    version = re.search(r"^PYTHON\s*\?=\s*python(\d+\.\d+)", makefile, re.MULTILINE).group(1)
+    # The Makefile tries Pythons in order of preference; the first is Binder's.
+    version = re.search(r"^PYTHON\s*\?=.*?for p in python(\d+\.\d+)", makefile, re.MULTILINE | re.DOTALL).group(1)
     assert runtime == f"python-{version}"
     for workflow in sorted((ROOT / ".github" / "workflows").glob("*.y*ml")):
         for ci_version in re.findall(r"python-version:\s*[\"']?([\d.]+)", workflow.read_text()):

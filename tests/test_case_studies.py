@@ -44,8 +44,14 @@ CLINICAL_MIN_PRECISION = 0.88
 IRIS_MIN_NETWORK_ACCURACY = 0.86
 IRIS_MIN_SVM_ACCURACY = 0.92
 IRIS_MIN_MEAN_ACCURACY = 0.90
+#: Test flowers of the iris split with seed 0 (150 flowers, test_size=0.25, stratified).
+IRIS_TEST_FLOWERS = 38
 #: "As good as the classic model": the largest gap the chapters' conclusion tolerates.
 MAX_GAP_TO_CLASSIC = 0.03
+#: ROC AUC of both clinical models on the test tumours (today about 0.99), and
+#: the largest AUC gap the chapter's "cannot tell them apart" tolerates.
+CLINICAL_MIN_AUC = 0.97
+CLINICAL_MAX_AUC_GAP = 0.02
 
 
 class _TableInElement(HTMLParser):
@@ -167,6 +173,29 @@ class TestClinical:
             f"network {network} vs logistic regression {logistic}: the chapter says they are "
             f"equally good")
 
+    def test_roc_auc_of_both_models(self, clinical_table):
+        network, logistic = row(clinical_table, "ROC AUC", self.name)
+        assert CLINICAL_MIN_AUC <= network <= 1.0, f"network AUC {network}"
+        assert CLINICAL_MIN_AUC <= logistic <= 1.0, f"logistic-regression AUC {logistic}"
+        assert abs(network - logistic) <= CLINICAL_MAX_AUC_GAP, (
+            f"AUC network {network} vs logistic regression {logistic}: the chapter says the "
+            f"test set cannot tell them apart")
+
+    def test_threshold_for_high_sensitivity_trades_false_alarms(self):
+        try:
+            table = headline_table(page(self.name), "cc-threshold-table")
+        except LookupError as error:
+            pytest.fail(f"book/{self.name}.html: {error}; was the threshold table changed?")
+        default = row(table, "default", self.name)
+        chosen = row(table, "chosen for 98% sensitivity", self.name)
+        # columns: threshold, missed cancers, false alarms, sensitivity, specificity
+        assert default[0] == 0.5 and 0.0 < chosen[0] < 0.5
+        assert chosen[1] <= default[1] and chosen[3] >= default[3], "a lower threshold misses no more"
+        assert chosen[2] >= default[2] and chosen[4] <= default[4], "and raises no fewer false alarms"
+        for value in (default[3], default[4], chosen[3], chosen[4]):
+            assert 0.0 <= value <= 1.0
+        assert default[3] >= CLINICAL_MIN_RECALL, f"sensitivity at 0.5 {default[3]}"
+
     def test_heart_disease_network_has_497_parameters(self):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(self.name)))
         match = re.search(r"heart-disease network has ([0-9,]+) parameters", text)
@@ -198,3 +227,19 @@ class TestIris:
         match = re.search(r"The network has ([0-9,]+) trainable parameters", text)
         assert match, "sentence 'The network has N trainable parameters' not found"
         assert int(match.group(1)) == (4 * 10 + 10) + (10 * 10 + 10) + (10 * 3 + 3) == 193
+
+    def test_seed_zero_gap_is_within_two_test_flowers(self, iris_table):
+        # The chapter says a sign test cannot tell the two models apart on the
+        # seed-0 split; that reading needs the gap to stay at a flower or two.
+        table = iris_table
+        network = row(table, "4-10-10-3 network", self.name)[0]
+        svm = row(table, "RBF support vector machine", self.name)[0]
+        one_flower = 1 / IRIS_TEST_FLOWERS
+        assert abs(network - svm) <= 2 * one_flower + 1e-3, (
+            f"seed-0 test accuracy network {network} vs SVM {svm}: more than two of the "
+            f"{IRIS_TEST_FLOWERS} test flowers apart")
+
+    def test_page_never_mentions_notes(self):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(self.name))).lower()
+        for phrase in ("lecture notes", "course notes", "the notes"):
+            assert phrase not in text, f"book/{self.name}.html mentions {phrase!r}"

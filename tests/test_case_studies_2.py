@@ -93,3 +93,30 @@ def test_physics_extrapolation_is_much_worse_than_interpolation():
     assert outside >= PHYSICS_MIN_EXTRAPOLATION_RATIO * inside, (
         f"extrapolation error {outside} m is not {PHYSICS_MIN_EXTRAPOLATION_RATIO}x the "
         f"in-range error {inside} m, so the chapter's 'extrapolates badly' no longer holds")
+
+
+def test_digits_narrow_network_is_undertrained_not_hopeless():
+    """The width exercise: the 64-4-4-10 runs without dead ReLUs pass 0.8 with more epochs."""
+    text = page_text("case-digits")
+    low = number_after(text, r"epochs both pass " + NUMBER, "case-digits")
+    assert 0.8 < low <= 1.0, f"the narrow networks' longer runs reach only {low} on the page"
+
+
+def test_digits_double_softmax_learns_more_slowly():
+    """The double-softmax exercise: it passes 0.9 validation accuracy later than the chapter's network."""
+    text = page_text("case-digits")
+    match = re.search(r"first passes 0\.9 at epoch " + NUMBER + " instead of " + NUMBER, text)
+    if match is None:
+        pytest.fail("book/case-digits.html has no sentence 'first passes 0.9 at epoch N instead of M'")
+    double, logits = (float(value) for value in match.groups())
+    assert double > logits, f"the softmax network passes 0.9 at epoch {double}, not after {logits}"
+
+
+def test_physics_ensemble_spread_widens_but_misses_the_truth():
+    """The ensemble section: the spread widens outside the data, yet the truth lies many spreads away."""
+    text = page_text("case-physics")
+    inside = number_after(text, r"their spread averages " + NUMBER + " m", "case-physics")
+    at_45 = number_after(text, r"and at 45 m/s " + NUMBER + " m", "case-physics")
+    miss = number_after(text, r"the mean misses it by " + NUMBER + " m", "case-physics")
+    assert at_45 > 4 * inside, f"spread {at_45} m at 45 m/s is not clearly wider than {inside} m inside"
+    assert miss > 5 * at_45, f"a miss of {miss} m is within a few spreads ({at_45} m): the band would be calibrated"

@@ -43,8 +43,16 @@ logits = st.floats(-1e4, 1e4, allow_nan=False)
 def test_bce_values_in_the_book():
     assert losses.binary_cross_entropy([1.0], [0.1]) == pytest.approx(2.302585, abs=1e-6)
     assert losses.binary_cross_entropy([1.0], [0.9]) == pytest.approx(0.105361, abs=1e-6)
-    # The lecture notes print 2.40; that number is wrong.
+    # 2.40 is a common slip, not the loss (see the next test).
     assert abs(losses.binary_cross_entropy([1.0], [0.1]) - 2.40) > 0.05
+
+
+def test_the_2_40_slip_is_one_minus_y_hat_where_one_minus_y_belongs():
+    y, y_hat = 1.0, 0.1
+    slip = -(y * math.log(y_hat) + (1 - y_hat) * math.log(1 - y_hat))
+    assert round(slip, 2) == 2.40
+    assert slip == pytest.approx(losses.binary_cross_entropy([y], [y_hat]) + 0.9 * -math.log(0.9), abs=1e-12)
+    assert round(losses.binary_cross_entropy([y], [y_hat]), 2) == 2.30
 
 
 def test_bce_is_symmetric_in_the_labels():

@@ -217,3 +217,85 @@ def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_modul
     from dlbook import plots as module
 
     assert check_module_docs(module) > 0
+
+
+# --- ROC and calibration plots (book/case-clinical.md) --------------------------
+
+def _binary_example():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 40 + [1] * 20)
+    scores = np.concatenate([rng.normal(0.0, 1.0, 40), rng.normal(1.5, 1.0, 20)])
+    return y, scores, 1.0 / (1.0 + np.exp(-scores))
+
+
+@pytest.mark.parametrize("make", [
+    lambda y, s, p: plots.plot_roc_curves(y, {"a": s, "b": -s}, {"threshold 0.5": (0.2, 0.8)}),
+    lambda y, s, p: plots.plot_calibration(y, {"a": p}, n_bins=4),
+    lambda y, s, p: plots.plot_calibration(y, {"a": p, "b": p ** 2}, n_bins=3, strategy="uniform", title="t"),
+])
+def test_roc_and_calibration_are_labelled_phone_sized_figures(make):
+    before = dict(matplotlib.rcParams)
+    fig = make(*_binary_example())
+    assert dict(matplotlib.rcParams) == before
+    assert isinstance(fig, Figure) and fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    width, height = fig.get_size_inches()
+    assert width <= 5.5 and height <= 5.5, "narrow, so its text stays legible at phone width"
+    ax = fig.axes[0]
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert ax.title.get_fontsize() >= 11 and ax.xaxis.label.get_fontsize() >= 10
+    assert ax.get_legend() is not None
+    plt.close(fig)
+
+
+def test_roc_curves_are_sklearns_and_the_legend_gives_the_auc():
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    y, scores, _ = _binary_example()
+    fig = plots.plot_roc_curves(y, {"model": scores}, {"chosen": (0.25, 0.9)})
+    model, chance, chosen = fig.axes[0].lines
+    fpr, tpr, _ = roc_curve(y, scores)
+    np.testing.assert_array_equal(model.get_xdata(), fpr)
+    np.testing.assert_array_equal(model.get_ydata(), tpr)
+    assert model.get_label() == f"model (AUC {roc_auc_score(y, scores):.3f})"
+    assert list(chance.get_xdata()) == [0, 1] and list(chance.get_ydata()) == [0, 1]
+    assert (chosen.get_xdata()[0], chosen.get_ydata()[0]) == (0.25, 0.9)
+    # A perfect ranking reaches the top-left corner and has AUC 1.
+    perfect = plots.plot_roc_curves([0, 0, 1], {"perfect": [0.1, 0.2, 0.9]}).axes[0].lines[0]
+    assert perfect.get_label() == "perfect (AUC 1.000)"
+    assert (0.0, 1.0) in set(zip(perfect.get_xdata(), perfect.get_ydata()))
+    plt.close("all")
+
+
+def test_calibration_points_are_bin_means_and_observed_fractions():
+    from sklearn.calibration import calibration_curve
+
+    y, _, probabilities = _binary_example()
+    for strategy in ("quantile", "uniform"):
+        line = plots.plot_calibration(y, {"m": probabilities}, n_bins=4, strategy=strategy).axes[0].lines[0]
+        observed, predicted = calibration_curve(y, probabilities, n_bins=4, strategy=strategy)
+        np.testing.assert_allclose(line.get_xdata(), predicted)
+        np.testing.assert_allclose(line.get_ydata(), observed)
+    # Hand-computed: bins {0.1, 0.3} and {0.6, 0.8}; one positive in each.
+    line = plots.plot_calibration([0, 1, 0, 1], {"m": [0.1, 0.3, 0.6, 0.8]}, n_bins=2).axes[0].lines[0]
+    np.testing.assert_allclose(line.get_xdata(), [0.2, 0.7])
+    np.testing.assert_allclose(line.get_ydata(), [0.5, 0.5])
+    plt.close("all")
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: plots.plot_roc_curves([0, 1, 2], {"m": [0.1, 0.2, 0.3]}), ValueError, "y_true must contain only 0 and 1"),
+    (lambda: plots.plot_roc_curves([1, 1], {"m": [0.1, 0.2]}), ValueError, "y_true must contain both classes"),
+    (lambda: plots.plot_roc_curves([0, 1], [0.1, 0.2]), TypeError, "scores must be a dict"),
+    (lambda: plots.plot_roc_curves([0, 1], {}), ValueError, "scores must hold at least one model"),
+    (lambda: plots.plot_roc_curves([0, 1], {"m": [0.1]}), ValueError, r"scores\['m'\] must have one value per sample"),
+    (lambda: plots.plot_roc_curves([0, 1], {"m": [0.1, 0.2]}, {"p": (1.5, 0.2)}), ValueError,
+     r"operating_points\['p'\] must be rates in \[0, 1\]"),
+    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 1.2]}), ValueError, r"probabilities\['m'\] must lie in \[0, 1\]"),
+    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, n_bins=1), ValueError, "n_bins must be >= 2"),
+    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, strategy="kmeans"), ValueError,
+     "strategy must be 'quantile' or 'uniform'"),
+])
+def test_roc_and_calibration_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+    plt.close("all")

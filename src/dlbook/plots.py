@@ -26,7 +26,7 @@ from dlbook.activations import ACTIVATIONS, DERIVATIVES
 __all__ = [
     "plot_activations", "plot_neuron_response", "plot_log_loss_terms", "plot_loss_curves",
     "plot_decision_boundary", "plot_descent_path", "plot_descent_paths", "plot_image_grid",
-    "plot_confusion_matrix", "plot_regression_fit",
+    "plot_confusion_matrix", "plot_regression_fit", "plot_function_and_derivative",
 ]
 
 TITLE_SIZE = 12
@@ -644,4 +644,221 @@ def plot_regression_fit(X, y, predictions: Mapping[str, np.ndarray], title: str 
     _label(ax, xlabel, ylabel, title or "Fitted curves and data")
     ax.grid(alpha=0.3)
     _legend(ax, loc="best")
+    return fig
+
+
+def plot_function_and_derivative(x, y, slopes: Mapping[str, np.ndarray], title: str | None = None,
+                                 xlabel: str = "x") -> Figure:
+    """A curve above its slope: ``y`` against ``x``, then one or more derivatives.
+
+    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``),
+    to compare the slope autograd computes with the one worked by hand. The
+    first entry of ``slopes`` is drawn as a line, the others as markers on
+    top of it, so that agreement shows as markers sitting on the line.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        Increasing positions.
+    y : array_like, shape (n,)
+        The function at ``x``.
+    slopes : dict of str to array_like, shape (n,)
+        Label -> derivative at ``x``.
+    title, xlabel : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels, the function on top and its slope below, sharing the x axis.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from dlbook.plots import plot_function_and_derivative
+    >>> x = np.linspace(-2, 2, 41)
+    >>> fig = plot_function_and_derivative(x, x ** 2, {"formula": 2 * x, "measured": 2 * x})
+    >>> [line.get_label() for line in fig.axes[1].lines[-2:]]
+    ['formula', 'measured']
+    >>> plt.close(fig)
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape != x.shape:
+        raise ValueError(f"y must have one value per x ({x.shape[0]}); got {y.shape[0]}")
+    if not isinstance(slopes, Mapping) or not slopes:
+        raise ValueError("slopes must be a non-empty dict of label -> derivative at x")
+    fig, axes = _figure(nrows=2, figsize=(6.4, 5.6), sharex=True)
+    top, bottom = axes[0, 0], axes[1, 0]
+    for ax in (top, bottom):
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.grid(alpha=0.3)
+    top.plot(x, y, color=COLORS[0], lw=2, label="y")
+    _label(top, "", "y", title or "The function")
+    every = max(1, x.size // 25)
+    for i, (label, values) in enumerate(slopes.items()):
+        values = as_float_array(values, f"slopes[{label!r}]", ndim=1)
+        if values.shape != x.shape:
+            raise ValueError(f"slopes[{label!r}] must have one value per x ({x.shape[0]}); got {values.shape[0]}")
+        color = COLORS[(i + 1) % len(COLORS)]
+        if i == 0:
+            bottom.plot(x, values, color=color, lw=2, label=str(label))
+        else:
+            bottom.plot(x[::every], values[::every], ls="none", marker="o", ms=5, color=color, label=str(label))
+    _label(bottom, xlabel, "dy/dx", "Its slope")
+    _legend(bottom, loc="best")
+    return fig
+
+
+# --- Diagnostic curves of a binary classifier (book/case-clinical.md) ---------
+
+__all__ += ["plot_roc_curves", "plot_calibration"]
+
+
+def _binary_targets_and_scores(y_true, scores, name: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Check ``y_true`` (0/1, both classes present) and a dict of per-sample scores."""
+    from dlbook._checks import binary_labels
+
+    y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
+    binary_labels(y_true, "y_true")
+    if y_true.min() == y_true.max():
+        raise ValueError(f"y_true must contain both classes (0 and 1); got only {y_true[0]:g}")
+    if not isinstance(scores, Mapping):
+        raise TypeError(f"{name} must be a dict of model name -> scores; got {type(scores).__name__}")
+    if not scores:
+        raise ValueError(f"{name} must hold at least one model; got none")
+    checked = {}
+    for label, values in scores.items():
+        values = as_float_array(values, f"{name}[{label!r}]", ndim=(1, 2)).reshape(-1)
+        if values.shape != y_true.shape:
+            raise ValueError(f"{name}[{label!r}] must have one value per sample of y_true "
+                             f"({y_true.shape[0]}); got {values.shape[0]}")
+        checked[str(label)] = values
+    return y_true.astype(int), checked
+
+
+def plot_roc_curves(y_true, scores: Mapping[str, np.ndarray],
+                    operating_points: Mapping[str, tuple[float, float]] | None = None,
+                    title: str | None = None) -> Figure:
+    """ROC curves of one or more binary classifiers, with their AUC in the legend.
+
+    Introduced in the chapter "Case study: clinical data"
+    (``book/case-clinical.md``). Each curve is
+    :func:`sklearn.metrics.roc_curve`: the true positive rate (sensitivity)
+    against the false positive rate (1 - specificity) as the decision
+    threshold sweeps from high to low. The dashed diagonal is a classifier
+    that guesses.
+
+    Parameters
+    ----------
+    y_true : array_like of 0 and 1, shape (n_samples,)
+        True classes; 1 is the positive class.
+    scores : dict of str to array_like, shape (n_samples,)
+        Model name -> a score per sample, higher meaning "more likely
+        positive" (probabilities or logits).
+    operating_points : dict of str to (float, float), optional
+        Label -> ``(false positive rate, true positive rate)`` of a chosen
+        threshold, marked with a symbol on the plot.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_roc_curves
+    >>> fig = plot_roc_curves([0, 0, 1, 1], {"model": [0.1, 0.6, 0.4, 0.9]})
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['model (AUC 0.750)', 'chance']
+    >>> plt.close(fig)
+    """
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    y_true, scores = _binary_targets_and_scores(y_true, scores, "scores")
+    fig, axes = _figure(figsize=(5.0, 4.8))
+    ax = axes[0, 0]
+    for i, (label, values) in enumerate(scores.items()):
+        fpr, tpr, _ = roc_curve(y_true, values)
+        auc = roc_auc_score(y_true, values)
+        ax.plot(fpr, tpr, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
+                label=f"{label} (AUC {auc:.3f})")
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label="chance")
+    markers = ("o", "s", "^", "D", "v")
+    for i, (label, point) in enumerate((operating_points or {}).items()):
+        fpr_point, tpr_point = (float(v) for v in point)
+        if not (0 <= fpr_point <= 1 and 0 <= tpr_point <= 1):
+            raise ValueError(f"operating_points[{label!r}] must be rates in [0, 1]; got {point!r}")
+        ax.plot([fpr_point], [tpr_point], ls="none", marker=markers[i % len(markers)], ms=9,
+                mfc="white", mec="black", mew=1.5, label=str(label))
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    _label(ax, "false positive rate", "true positive rate", title or "ROC curve")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="lower right")
+    return fig
+
+
+def plot_calibration(y_true, probabilities: Mapping[str, np.ndarray], n_bins: int = 5,
+                     strategy: str = "quantile", title: str | None = None) -> Figure:
+    """Reliability diagram: predicted probability against the observed frequency.
+
+    Introduced in the chapter "Case study: clinical data"
+    (``book/case-clinical.md``). The samples are grouped into ``n_bins`` bins
+    of predicted probability (:func:`sklearn.calibration.calibration_curve`);
+    each point is a bin's mean predicted probability (x) and the fraction of
+    its samples that are positive (y). A calibrated model's points lie on
+    the dashed diagonal. With few samples use few bins, and ``"quantile"``
+    bins, which hold equal numbers of samples.
+
+    Parameters
+    ----------
+    y_true : array_like of 0 and 1, shape (n_samples,)
+    probabilities : dict of str to array_like, shape (n_samples,)
+        Model name -> predicted probability of class 1, in [0, 1].
+    n_bins : int
+        Number of bins (>= 2).
+    strategy : {"quantile", "uniform"}
+        Equal-count bins, or equal-width bins on [0, 1].
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_calibration
+    >>> fig = plot_calibration([0, 0, 1, 1], {"model": [0.1, 0.2, 0.7, 0.9]}, n_bins=2)
+    >>> fig.axes[0].lines[0].get_ydata().tolist()
+    [0.0, 1.0]
+    >>> plt.close(fig)
+    """
+    from sklearn.calibration import calibration_curve
+
+    from dlbook._checks import in_unit_interval
+
+    y_true, probabilities = _binary_targets_and_scores(y_true, probabilities, "probabilities")
+    n_bins = positive_int(n_bins, "n_bins", minimum=2)
+    if strategy not in ("quantile", "uniform"):
+        raise ValueError(f"strategy must be 'quantile' or 'uniform'; got {strategy!r}")
+    fig, axes = _figure(figsize=(5.0, 4.8))
+    ax = axes[0, 0]
+    markers = ("o", "s", "^", "D", "v")
+    for i, (label, values) in enumerate(probabilities.items()):
+        in_unit_interval(values, f"probabilities[{label!r}]")
+        observed, predicted = calibration_curve(y_true, values, n_bins=n_bins, strategy=strategy)
+        ax.plot(predicted, observed, lw=1.5, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
+                marker=markers[i % len(markers)], ms=7, label=str(label))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label="perfectly calibrated")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    _label(ax, "mean predicted probability", "observed fraction positive",
+           title or f"Calibration ({n_bins} bins)")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="upper left")
     return fig
