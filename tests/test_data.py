@@ -286,3 +286,19 @@ def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_modul
     from dlbook import data as module
 
     assert check_module_docs(module) > 0
+
+
+def test_to_loader_gives_the_batches_a_sample_by_sample_loader_gives():
+    """The batched fetch is a speed-up only: same shuffle, same batches, same dtypes."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(103, 5)), rng.integers(0, 3, size=103)
+    fast = data.to_loader(X, y, batch_size=16, shuffle=True, seed=7)
+    plain = DataLoader(TensorDataset(torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)),
+                       batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(7))
+    for _ in range(2):  # two epochs: the reshuffle agrees too
+        pairs = list(zip(fast, plain, strict=True))
+        assert len(pairs) == 7
+        for (xb, yb), (xp, yp) in pairs:
+            assert torch.equal(xb, xp) and torch.equal(yb, yp) and yb.dtype == yp.dtype
