@@ -192,3 +192,23 @@ def test_the_chapter_template_builds_as_a_chapter(tmp_path):
     page = (root / "_build/html/book/sigmoid-saturation.html").read_text()
     assert "more than a hundred times smaller" in page
     assert "% The chapter template" not in page, "comments must not reach the page"
+
+
+def test_a_misspelled_glue_key_and_term_get_a_did_you_mean(tmp_path):
+    glossary = "# Glossary\n\n```{glossary}\nlogit\n  A score before the softmax.\n```\n"
+    typos = chapter("""\
+        # Typos
+
+        ```{code-cell} ipython3
+        from myst_nb import glue
+        glue("ty_bce_bad", 2.3026, display=False)
+        ```
+
+        The loss is {glue:text}`ty_bce_bda:.2f` for a {term}`logits`.
+        """)
+    result = build(make_book(tmp_path, {"typos": typos, "glossary": glossary}))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Did you mean the glue key 'ty_bce_bad'?" in output, output
+    assert "term not in glossary: 'logits'. Did you mean the term 'logit'?" in output, output
+    assert "Terms are defined in book/glossary.md" in output

@@ -11,6 +11,8 @@
   itself (copied from ``node_modules``), so pages work offline.
 * :mod:`dlbook.sphinx.claims`: the ``{claims-table}`` directive, how many
   sentences of each chapter the build checks with :func:`dlbook.claims.check`.
+* :mod:`dlbook.sphinx.didyoumean`: a misspelled glue key or glossary term
+  fails the build with the nearest names that exist.
 * :mod:`dlbook.sphinx.fixes`: workarounds for bugs in the pinned extensions,
   each naming the release it was written for (an incremental build must
   publish the same site as a clean one).
