@@ -26,7 +26,7 @@ def suggestion(name: str, known, what: str) -> str:
     """`` Did you mean 'a' or 'b'?`` for the closest names in ``known`` ('' if none is close).
 
     >>> suggestion("lf_bce_bda", ["lf_bce_bad", "lf_bce_good", "lf_mse"], "glue key")
-    " Did you mean the glue key 'lf_bce_bad'?"
+    " Did you mean the glue key 'lf_bce_bad' or 'lf_bce_good'?"
     >>> suggestion("zzz", ["loss"], "term")
     ''
     """
