@@ -50,6 +50,13 @@ def _build_script():
 toc_files = _build_script().toc_files
 
 
+def close(actual, expected, tol=1e-9) -> None:
+    """Assert that a glued value equals the expected one within ``tol`` (absolute and relative)."""
+    import numpy as np
+
+    np.testing.assert_allclose(float(actual), float(expected), rtol=tol, atol=tol)
+
+
 def require_build() -> None:
     if not (HTML / "book" / "index.html").is_file() or not (CACHE / "global.db").is_file():
         raise AssertionError("the built book is missing: run `make book` first")

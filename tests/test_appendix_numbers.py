@@ -14,14 +14,10 @@ import pytest
 import torch
 from sklearn.model_selection import train_test_split
 
-from bookdata import glued
+from bookdata import close, glued
 from dlbook import data, models
 
 pytestmark = pytest.mark.site
-
-
-def close(actual, expected, tol=1e-9):
-    np.testing.assert_allclose(float(actual), float(expected), rtol=tol, atol=tol)
 
 
 class TestGeneralization:

@@ -12,14 +12,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from bookdata import glued
+from bookdata import close, glued
 from dlbook import activations, losses
 
 pytestmark = pytest.mark.site
-
-
-def close(actual, expected, tol=1e-9):
-    np.testing.assert_allclose(float(actual), float(expected), rtol=tol, atol=tol)
 
 
 class TestLossFunctions:

@@ -20,13 +20,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlbook._checks import as_float_array, positive_int
+from dlbook._checks import as_float_array, binary_labels, in_unit_interval, positive_int
 from dlbook.activations import ACTIVATIONS, DERIVATIVES
 
 __all__ = [
     "plot_activations", "plot_neuron_response", "plot_log_loss_terms", "plot_loss_curves",
     "plot_decision_boundary", "plot_descent_path", "plot_descent_paths", "plot_image_grid",
     "plot_confusion_matrix", "plot_regression_fit", "plot_function_and_derivative",
+    "plot_roc_curves", "plot_calibration",
 ]
 
 TITLE_SIZE = 12
@@ -34,6 +35,8 @@ LABEL_SIZE = 11
 TICK_SIZE = 10
 #: Colour-blind-safe colours (Okabe-Ito), used in order.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: Marker shapes, used in order where curves or points must differ without colour.
+MARKERS = ("o", "s", "^", "D", "v")
 
 
 def _figure(ncols: int = 1, nrows: int = 1, figsize: tuple[float, float] = (6.4, 4.0), **kwargs):
@@ -65,6 +68,17 @@ def _check_names(names, allowed, argument: str) -> list[str]:
         if name not in allowed:
             raise ValueError(f"{argument} must be among {sorted(allowed)}; got {name!r}")
     return names
+
+
+def _one_value_each(curves: Mapping, n: int, name: str, per: str) -> dict[str, np.ndarray]:
+    """``{label: values}`` flattened to float arrays, each of length ``n``, or a clear error."""
+    checked = {}
+    for label, values in curves.items():
+        values = as_float_array(values, f"{name}[{label!r}]", ndim=(1, 2)).reshape(-1)
+        if values.shape != (n,):
+            raise ValueError(f"{name}[{label!r}] must have one value per {per} ({n}); got {values.shape[0]}")
+        checked[str(label)] = values
+    return checked
 
 
 def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), derivatives: bool = False) -> Figure:
@@ -631,15 +645,12 @@ def plot_regression_fit(X, y, predictions: Mapping[str, np.ndarray], title: str 
         raise ValueError(f"y must have one value per sample of X ({x.shape[0]}); got {y.shape[0]}")
     if not isinstance(predictions, Mapping):
         raise TypeError(f"predictions must be a dict of label -> predicted y; got {type(predictions).__name__}")
+    predictions = _one_value_each(predictions, x.shape[0], "predictions", "sample")
     order = np.argsort(x)
     fig, axes = _figure()
     ax = axes[0, 0]
     ax.scatter(x, y, s=18, color="0.45", label="data", zorder=3)
     for i, (label, values) in enumerate(predictions.items()):
-        values = as_float_array(values, f"predictions[{label!r}]", ndim=(1, 2)).reshape(-1)
-        if values.shape != x.shape:
-            raise ValueError(f"predictions[{label!r}] must have one value per sample ({x.shape[0]}); "
-                             f"got {values.shape[0]}")
         ax.plot(x[order], values[order], lw=2, color=COLORS[i % len(COLORS)], label=str(label))
     _label(ax, xlabel, ylabel, title or "Fitted curves and data")
     ax.grid(alpha=0.3)
@@ -688,6 +699,7 @@ def plot_function_and_derivative(x, y, slopes: Mapping[str, np.ndarray], title: 
         raise ValueError(f"y must have one value per x ({x.shape[0]}); got {y.shape[0]}")
     if not isinstance(slopes, Mapping) or not slopes:
         raise ValueError("slopes must be a non-empty dict of label -> derivative at x")
+    slopes = _one_value_each(slopes, x.shape[0], "slopes", "x")
     fig, axes = _figure(nrows=2, figsize=(6.4, 5.6), sharex=True)
     top, bottom = axes[0, 0], axes[1, 0]
     for ax in (top, bottom):
@@ -697,9 +709,6 @@ def plot_function_and_derivative(x, y, slopes: Mapping[str, np.ndarray], title: 
     _label(top, "", "y", title or "The function")
     every = max(1, x.size // 25)
     for i, (label, values) in enumerate(slopes.items()):
-        values = as_float_array(values, f"slopes[{label!r}]", ndim=1)
-        if values.shape != x.shape:
-            raise ValueError(f"slopes[{label!r}] must have one value per x ({x.shape[0]}); got {values.shape[0]}")
         color = COLORS[(i + 1) % len(COLORS)]
         if i == 0:
             bottom.plot(x, values, color=color, lw=2, label=str(label))
@@ -712,13 +721,9 @@ def plot_function_and_derivative(x, y, slopes: Mapping[str, np.ndarray], title: 
 
 # --- Diagnostic curves of a binary classifier (book/case-clinical.md) ---------
 
-__all__ += ["plot_roc_curves", "plot_calibration"]
-
 
 def _binary_targets_and_scores(y_true, scores, name: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Check ``y_true`` (0/1, both classes present) and a dict of per-sample scores."""
-    from dlbook._checks import binary_labels
-
     y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
     binary_labels(y_true, "y_true")
     if y_true.min() == y_true.max():
@@ -727,14 +732,16 @@ def _binary_targets_and_scores(y_true, scores, name: str) -> tuple[np.ndarray, d
         raise TypeError(f"{name} must be a dict of model name -> scores; got {type(scores).__name__}")
     if not scores:
         raise ValueError(f"{name} must hold at least one model; got none")
-    checked = {}
-    for label, values in scores.items():
-        values = as_float_array(values, f"{name}[{label!r}]", ndim=(1, 2)).reshape(-1)
-        if values.shape != y_true.shape:
-            raise ValueError(f"{name}[{label!r}] must have one value per sample of y_true "
-                             f"({y_true.shape[0]}); got {values.shape[0]}")
-        checked[str(label)] = values
-    return y_true.astype(int), checked
+    return y_true.astype(int), _one_value_each(scores, y_true.shape[0], name, "sample of y_true")
+
+
+def _unit_square(ax, diagonal: str) -> None:
+    """Square axes over [0, 1] x [0, 1] with a dotted diagonal (chance, or perfect calibration)."""
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label=diagonal)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
 
 
 def plot_roc_curves(y_true, scores: Mapping[str, np.ndarray],
@@ -784,19 +791,14 @@ def plot_roc_curves(y_true, scores: Mapping[str, np.ndarray],
         auc = roc_auc_score(y_true, values)
         ax.plot(fpr, tpr, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
                 label=f"{label} (AUC {auc:.3f})")
-    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label="chance")
-    markers = ("o", "s", "^", "D", "v")
+    _unit_square(ax, "chance")
     for i, (label, point) in enumerate((operating_points or {}).items()):
         fpr_point, tpr_point = (float(v) for v in point)
         if not (0 <= fpr_point <= 1 and 0 <= tpr_point <= 1):
             raise ValueError(f"operating_points[{label!r}] must be rates in [0, 1]; got {point!r}")
-        ax.plot([fpr_point], [tpr_point], ls="none", marker=markers[i % len(markers)], ms=9,
+        ax.plot([fpr_point], [tpr_point], ls="none", marker=MARKERS[i % len(MARKERS)], ms=9,
                 mfc="white", mec="black", mew=1.5, label=str(label))
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_aspect("equal")
     _label(ax, "false positive rate", "true positive rate", title or "ROC curve")
-    ax.grid(alpha=0.3)
     _legend(ax, loc="lower right")
     return fig
 
@@ -839,26 +841,19 @@ def plot_calibration(y_true, probabilities: Mapping[str, np.ndarray], n_bins: in
     """
     from sklearn.calibration import calibration_curve
 
-    from dlbook._checks import in_unit_interval
-
     y_true, probabilities = _binary_targets_and_scores(y_true, probabilities, "probabilities")
     n_bins = positive_int(n_bins, "n_bins", minimum=2)
     if strategy not in ("quantile", "uniform"):
         raise ValueError(f"strategy must be 'quantile' or 'uniform'; got {strategy!r}")
     fig, axes = _figure(figsize=(5.0, 4.8))
     ax = axes[0, 0]
-    markers = ("o", "s", "^", "D", "v")
     for i, (label, values) in enumerate(probabilities.items()):
         in_unit_interval(values, f"probabilities[{label!r}]")
         observed, predicted = calibration_curve(y_true, values, n_bins=n_bins, strategy=strategy)
         ax.plot(predicted, observed, lw=1.5, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
-                marker=markers[i % len(markers)], ms=7, label=str(label))
-    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls=":", label="perfectly calibrated")
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_aspect("equal")
+                marker=MARKERS[i % len(MARKERS)], ms=7, label=str(label))
+    _unit_square(ax, "perfectly calibrated")
     _label(ax, "mean predicted probability", "observed fraction positive",
            title or f"Calibration ({n_bins} bins)")
-    ax.grid(alpha=0.3)
     _legend(ax, loc="upper left")
     return fig
