@@ -40,11 +40,11 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	touch $@
 
 $(SITE): $(STAMP) $(SOURCES)
-	$(BIN)/python .ci/book.py
+	$(BIN)/python tools/build.py
 	touch $@
 
 book: $(STAMP)
-	$(BIN)/python .ci/book.py
+	$(BIN)/python tools/build.py
 	touch $(SITE)
 
 # The browser tests need Chromium: .ci/browser.py finds one (CHROMIUM, the

@@ -7,8 +7,10 @@ floor_s                 every chapter's code run as plain Python, one process
                         per chapter, one after another (no Sphinx, no kernel)
 clean_build_s           `make book` from an empty _build
 noop_rebuild_s          the same build again, nothing changed
-one_chapter_rebuild_s   after editing one chapter's code
-src_change_rebuild_s    after editing src/dlbook (every chapter re-executes)
+one_chapter_rebuild_s   `make book` after editing one chapter's code
+check_one_chapter_s     `tools/build.py --only` (the quick check) after the same kind of edit
+src_change_rebuild_s    `make book` after editing one leaf module of src/dlbook
+                        (descent.py: only the chapters that import it re-execute)
 ratio_to_floor          clean_build_s / floor_s (goal: 1.5 or less)
 slowest_chapter(_s)     the chapter that took longest to execute, and its time
 six_cell_notes_s        the lecture notes' six-cell training loop as written
@@ -35,10 +37,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from dlbook.sphinx.project import has_code_cells, toc_files
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
-sys.path.insert(0, str(ROOT / ".ci"))
-import book as book_script  # noqa: E402  (the build script: toc and cache helpers)
+BUILD_SCRIPT = ROOT / "tools" / "build.py"
+LEAF_MODULE = ROOT / "src" / "dlbook" / "descent.py"
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -47,13 +51,13 @@ def timed(command: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
-def build() -> float:
-    return timed([sys.executable, str(ROOT / ".ci" / "book.py")], cwd=ROOT)
+def build(*args: str) -> float:
+    return timed([sys.executable, str(BUILD_SCRIPT), *args], cwd=ROOT)
 
 
 def chapters() -> list[Path]:
-    files = [ROOT / (f + ".md") for f in book_script.toc_files(ROOT / "_toc.yml")]
-    return [f for f in files if book_script.has_code_cells(f)]
+    files = [ROOT / (f + ".md") for f in toc_files(ROOT / "_toc.yml")]
+    return [f for f in files if has_code_cells(f.read_text(encoding="utf-8"))]
 
 
 def floor_once() -> float:
@@ -104,14 +108,13 @@ def add_code_comment(text: str) -> str:
 
 
 def slowest_chapter() -> tuple[str, float]:
-    records = book_script.cache_records(BUILD / ".jupyter_cache")
     from jupyter_cache import get_cache
 
     cache = get_cache(str(BUILD / ".jupyter_cache"))
     times = {}
     for record in cache.list_cache_records():
         seconds = (record.data or {}).get("execution_seconds")
-        if seconds is not None and record.uri in records:
+        if seconds is not None:
             name = str(Path(record.uri).relative_to(ROOT))
             times[name] = max(times.get(name, 0.0), seconds)
     name = max(times, key=times.get)
@@ -183,21 +186,25 @@ def main(argv=None) -> int:
 
     if not args.skip_build:
         target = chapters()[len(chapters()) // 2]
-        clean, noop, one, src = [], [], [], []
+        clean, noop, one, check, src = [], [], [], [], []
         for run in range(args.runs):
-            print(f"build run {run + 1}/{args.runs}: clean, no-change, one chapter, src/ ...", flush=True)
+            print(f"build run {run + 1}/{args.runs}: clean, no-change, one chapter, quick check, src/ ...",
+                  flush=True)
             shutil.rmtree(BUILD, ignore_errors=True)
             clean.append(build())
             noop.append(build())
             with edited(target, add_code_comment):
                 one.append(build())
-            with edited(ROOT / "src" / "dlbook" / "__init__.py",
-                        lambda t: t + f"\n# benchmark edit {time.time()}\n"):
+            with edited(target, add_code_comment):
+                check.append(build("--only", str(target.relative_to(ROOT))))
+            with edited(LEAF_MODULE, lambda t: t + f"\n# benchmark edit {time.time()}\n"):
                 src.append(build())
         build()  # leave a site built from the unedited sources
         results.update(clean_build_s=median(clean), noop_rebuild_s=median(noop),
                        one_chapter_rebuild_s=median(one), one_chapter=str(target.relative_to(ROOT)),
-                       src_change_rebuild_s=median(src))
+                       check_one_chapter_s=median(check),
+                       check_to_rebuild=median(check) / median(one),
+                       src_change_rebuild_s=median(src), src_change=str(LEAF_MODULE.relative_to(ROOT)))
         results["ratio_to_floor"] = results["clean_build_s"] / results["floor_s"]
         results["slowest_chapter"], results["slowest_chapter_s"] = slowest_chapter()
 

@@ -1,8 +1,7 @@
 """Read what the built book computed: the values each chapter glued.
 
 The build executes every chapter into the jupyter-cache under
-``_build/.jupyter_cache`` (a symlink to the cache for the current
-``src/dlbook``). Each ``glue(...)`` call leaves an output tagged with its key;
+``_build/.jupyter_cache``, one record per chapter. Each ``glue(...)`` call leaves an output tagged with its key;
 these helpers read those outputs so that tests can compare the numbers the
 prose shows with what ``dlbook`` computes.
 """
@@ -10,10 +9,11 @@ prose shows with what ``dlbook`` computes.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import textwrap
 from functools import lru_cache
 from pathlib import Path
+
+from dlbook.sphinx import project
+from dlbook.sphinx.notebooks import FRONT_MATTER_LINES
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
@@ -22,32 +22,12 @@ HTML = ROOT / "_build" / "html"
 
 #: The front matter every chapter starts with (jupytext header and kernelspec),
 #: for tests that write small chapters of their own.
-FRONT_MATTER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-        format_version: 0.13
-        jupytext_version: 1.19.6
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
+FRONT_MATTER = FRONT_MATTER_LINES
 
 
-def _build_script():
-    spec = importlib.util.spec_from_file_location("dlbook_build_script", ROOT / ".ci" / "book.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-#: The build script's own reader of _toc.yml: the tests walk the book exactly
-#: as the build does. ``toc_files(path)`` lists every page, root first, without suffix.
-toc_files = _build_script().toc_files
+#: The build's own reader of _toc.yml: the tests walk the book exactly as the
+#: build does. ``toc_files(path)`` lists every page, root first, without suffix.
+toc_files = project.toc_files
 
 
 def close(actual, expected, tol=1e-9) -> None:

@@ -288,7 +288,7 @@ def test_answers_are_recomputed_when_dlbook_changes(tmp_path, monkeypatch):
 
     assert sorted(run()) == ["chapter", "index", "plain"]
     assert run() == []  # nothing changed: nothing re-read
-    monkeypatch.setattr(answer, "package_hash", lambda: "changed-library")
+    monkeypatch.setattr(answer, "library_hash", lambda: "changed-library")
     assert run() == ["chapter"]  # the page with a box, and only it
 
 

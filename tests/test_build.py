@@ -1,7 +1,7 @@
 """The build fails loudly and names the culprit; its cache is never stale.
 
 These tests build small books in a temporary folder with the real build
-script (.ci/book.py) and the real _config.yml, so they exercise exactly what
+script (tools/build.py) and the real _config.yml, so they exercise exactly what
 `make book` runs. Each build takes a few seconds.
 """
 
@@ -31,8 +31,8 @@ def chapter(body: str) -> str:
 def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     """A minimal book: the real config and build script, our own pages."""
     root = tmp_path / "book-copy"
-    (root / ".ci").mkdir(parents=True)
-    shutil.copy(ROOT / ".ci" / "book.py", root / ".ci" / "book.py")
+    (root / "tools").mkdir(parents=True)
+    shutil.copy(ROOT / "tools" / "build.py", root / "tools" / "build.py")
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "book").mkdir()
@@ -50,9 +50,9 @@ def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     return root
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
+def build(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(root / "src"))
-    return subprocess.run([sys.executable, str(root / ".ci" / "book.py")], cwd=root, env=env,
+    return subprocess.run([sys.executable, str(root / "tools" / "build.py"), *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -152,8 +152,94 @@ def test_cache_reexecutes_only_what_changed(tmp_path):
     init.write_text(init.read_text() + '\nTEST_MARKER = "edited"\n')
     src_edit = build(root)
     assert src_edit.returncode == 0, src_edit.stdout + src_edit.stderr
-    assert "2 executed, 0 from cache" in src_edit.stdout
+    # Only "good" imports dlbook; "other" runs no library code.
+    assert "1 executed, 1 from cache" in src_edit.stdout
     assert "marker: edited" in (root / "_build/html/book/good.html").read_text()
+
+
+def uses(module: str) -> str:
+    return chapter(f"""\
+        # Uses {module}
+
+        ```{{code-cell}} ipython3
+        from dlbook import {module}
+        print("marker:", getattr({module}, "TEST_MARKER", "original"))
+        ```
+        """)
+
+
+def cache_uris(root: Path) -> dict[str, float]:
+    from jupyter_cache import get_cache
+
+    return {Path(r.uri).stem: r.created for r in get_cache(str(root / "_build/.jupyter_cache")).list_cache_records()}
+
+
+@pytest.mark.parametrize("command", ["make book", "jupyter-book build ."])
+def test_a_library_edit_reexecutes_exactly_the_chapters_that_import_it(tmp_path, command):
+    """scratch imports losses; descent imports neither: an edit to losses.py reaches
+    the chapters that import losses directly or through scratch, and no other,
+    whether the author builds with the build script or with plain jupyter-book."""
+    root = make_book(tmp_path, {"direct": uses("losses"), "indirect": uses("scratch"), "unrelated": uses("descent")})
+    first = build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = cache_uris(root)
+    assert sorted(before) == ["direct", "indirect", "unrelated"]
+
+    losses = root / "src" / "dlbook" / "losses.py"
+    losses.write_text(losses.read_text() + '\nTEST_MARKER = "edited"\n')
+    if command == "make book":
+        again = build(root)
+    else:
+        env = dict(os.environ, PYTHONPATH=str(root / "src"))
+        again = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", "."], cwd=root,
+                               env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = cache_uris(root)
+    rerun = sorted(name for name in after if after[name] != before[name])
+    assert rerun == ["direct", "indirect"]
+    assert "marker: edited" in (root / "_build/html/book/direct.html").read_text()
+    # The old records of the re-executed chapters were pruned: one record per chapter.
+    from jupyter_cache import get_cache
+
+    assert len(get_cache(str(root / "_build/.jupyter_cache")).list_cache_records()) == 3
+
+
+def test_checking_one_chapter_reuses_the_cache_and_reports_only_its_own_problems(tmp_path):
+    broken_ref = chapter("""\
+        # Another chapter
+
+        See {ref}`no-such-label`.
+
+        ```{code-cell} ipython3
+        print(6 * 7)
+        ```
+        """)
+    root = make_book(tmp_path, {"good": GOOD, "other": broken_ref})
+    assert build(root).returncode != 0  # "other" has a broken reference
+    page = root / "book" / "good.md"
+    page.write_text(page.read_text().replace('"original"', '"changed"'))
+    check = build(root, "--only", "book/good.md")
+    output = check.stdout + check.stderr
+    assert check.returncode == 0, output
+    assert "no-such-label" not in output, "another chapter's warning was printed"
+    assert "1 executed" in check.stdout
+    # The result went into the main cache: the full build finds it there.
+    good_records = [uri for uri in cache_uris(root) if uri == "good"]
+    assert good_records == ["good"]
+
+    page.write_text(page.read_text() + "\nSee {ref}`a-missing-label`.\n")
+    check = build(root, "--only", "book/good.md")
+    assert check.returncode != 0
+    assert "good.md" in check.stderr and "a-missing-label" in check.stderr
+
+
+def test_a_chapter_without_front_matter_names_the_file_and_the_lines_to_copy(tmp_path):
+    bare = "# No front matter\n\n```{code-cell} ipython3\nprint(1)\n```\n"
+    result = build(make_book(tmp_path, {"bare": bare}))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "bare.md" in output
+    assert "jupytext:" in output and "kernelspec:" in output, "the lines to copy are shown"
 
 
 def test_a_false_claim_fails_the_build_and_names_chapter_and_claim(tmp_path):

@@ -7,9 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import bookdata  # noqa: E402  (tests/bookdata.py: the build's own toc reader)
+import bookdata  # tests/bookdata.py: the build's own toc reader
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -38,7 +38,6 @@ Register the extension with ``extra_extensions: [dlbook.sphinx.answer]``.
 from __future__ import annotations
 
 import ast
-import hashlib
 import html
 import importlib
 import importlib.util
@@ -55,6 +54,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+from dlbook.sphinx.cache import library_hash
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class AnswerDirective(SphinxDirective):
             report(self.env, f"{err}", (self.env.docname, self.lineno))
             return []
         # init_env created this mapping before any page was read.
-        self.env.dlbook_answer_docs[self.env.docname] = package_hash()
+        self.env.dlbook_answer_docs[self.env.docname] = library_hash()
         return [node]
 
     def build_node(self) -> answer_node:
@@ -433,16 +434,6 @@ def skip_node(self, node: nodes.Node) -> None:
 # Events
 
 
-def package_hash() -> str:
-    """A short hash of the dlbook sources, so answers are recomputed when the library changes."""
-    root = Path(importlib.import_module("dlbook").__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def init_env(app: Sphinx, env, docnames) -> None:
     if not hasattr(env, "dlbook_answer_docs"):
         env.dlbook_answer_docs = {}
@@ -464,7 +455,7 @@ def outdated_docs(app: Sphinx, env, added, changed, removed) -> list[str]:
     docs = getattr(env, "dlbook_answer_docs", {})
     if not docs:
         return []
-    current = package_hash()
+    current = library_hash()
     return [d for d, h in docs.items() if h != current and d in env.found_docs and d not in removed]
 
 

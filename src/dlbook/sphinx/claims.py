@@ -24,24 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from dlbook.claims import count_claims
-from dlbook.sphinx.notebooks import has_code_cells
-
-
-def toc_docnames(site_map) -> list[str]:
-    """Every document of a ``sphinx_external_toc`` site map, root first, in reading order."""
-    order: list[str] = []
-
-    def visit(docname: str) -> None:
-        if docname in order or docname not in site_map:
-            return
-        order.append(docname)
-        for subtree in site_map[docname].subtrees:
-            for item in subtree.items:
-                if isinstance(item, str):
-                    visit(item)
-
-    visit(site_map.root.docname)
-    return order
+from dlbook.sphinx.project import has_code_cells, toc_docnames
 
 
 def chapter_claims(path: Path) -> int:

@@ -33,21 +33,29 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from dlbook.sphinx.project import has_code_cells
+
 logger = logging.getLogger(__name__)
 
-CODE_CELL = re.compile(r"^\s*(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(\n|\Z)", re.DOTALL)
 
 
-def has_code_cells(text: str) -> bool:
-    """Whether a MyST Markdown text has at least one ``{code-cell}``.
-
-    >>> has_code_cells("```{code-cell} ipython3\\n1 + 1\\n```")
-    True
-    >>> has_code_cells("```python\\n1 + 1\\n```")
-    False
-    """
-    return bool(CODE_CELL.search(text))
+#: The front matter every chapter starts with: the jupytext header (Binder opens
+#: the file as a notebook) and the kernelspec (launch and live-code buttons).
+FRONT_MATTER_LINES = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+    jupytext_version: 1.19.6
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
 
 
 def front_matter(text: str) -> dict[str, Any]:
@@ -95,8 +103,8 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         path = app.env.doc2path(docname, False)
         logger.error(f"{path} has code cells but {' and '.join(problems)}: the chapter would get "
                      f"no Binder or live-code launch and Binder could not open it as a notebook. "
-                     f"Copy the front matter (the lines from the first '---' to the second "
-                     f"'---') from the top of any chapter, for example book/loss-functions.md.",
+                     f"Start the file with these lines (as book/_template.md does):\n"
+                     + FRONT_MATTER_LINES,
                      location=(docname, 1), type="dlbook", subtype="notebooks")
 
 
