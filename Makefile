@@ -21,7 +21,7 @@ help:
 	@echo "make book    build the site into _build/html (every cell executed, warnings are errors)"
 	@echo "make test    build if stale, then run every test (unit, site, browser, Binder)"
 	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
-	@echo "make serve   live preview while writing, on http://127.0.0.1:8000"
+	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
 	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
 	@echo "make clean   remove _build (keeps .venv)"
@@ -58,7 +58,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing
 
 serve: $(STAMP)
-	$(BIN)/python .ci/serve.py 8000
+	$(BIN)/python tools/serve.py --port $(or $(PORT),8000)
 
 bundle: $(SITE)
 	cd _build && rm -rf deep-learning-step-by-step.zip bundle && mkdir -p bundle && \

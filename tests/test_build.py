@@ -31,8 +31,7 @@ def chapter(body: str) -> str:
 def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     """A minimal book: the real config and build script, our own pages."""
     root = tmp_path / "book-copy"
-    (root / "tools").mkdir(parents=True)
-    shutil.copy(ROOT / "tools" / "build.py", root / "tools" / "build.py")
+    shutil.copytree(ROOT / "tools", root / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "book").mkdir()

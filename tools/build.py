@@ -5,6 +5,7 @@ Usage (from the repository root, inside .venv)::
     python tools/build.py                       # the whole site into _build/html
     python tools/build.py --only book/x.md      # check x.md: execute it, read it,
                                                 # print its warnings; no HTML
+    python tools/build.py --check               # the same for every changed page
 
 What it adds to a plain ``jupyter-book build .`` (which is also safe: the
 ``dlbook.sphinx.cache`` extension re-executes a chapter whenever the library
@@ -61,24 +62,26 @@ def build_book(rewrite_all: bool = False, serial: bool = False) -> int:
     return summarise(result.returncode, files, start, before)
 
 
-def check_chapters(chapters: list[str]) -> int:
+def check_chapters(chapters: list[str] | None = None) -> int:
     """Execute and read only ``chapters``, and print their warnings and errors.
 
     The check reuses the main execution cache and, when the site has been
     built before, a copy of the main build's Sphinx environment, so only the
     chosen chapters (and pages edited since the last full build) are read
     again. It uses Sphinx's ``dummy`` builder: references are resolved and
-    every warning is raised, but no HTML is written.
+    every warning is raised, but no HTML is written. Without ``chapters``,
+    every page changed since the last build is checked (what ``make serve``
+    runs before each rebuild).
     """
     start = time.time()
-    missing = [p for p in chapters if not (ROOT / p).is_file()]
+    missing = [p for p in chapters or [] if not (ROOT / p).is_file()]
     if missing:
         print(f"error: no such chapter file: {', '.join(missing)}", file=sys.stderr)
         return 2
     files = toc_files(ROOT / "_toc.yml")
     if missing_files(files):
         return 2
-    chosen = [str(Path(p).with_suffix("")) for p in chapters]
+    chosen = [str(Path(p).with_suffix("")) for p in chapters] if chapters else files
     before = cache_records()
     failed = pre_execute([f for f in chosen if has_code_cells(source_of(f).read_text(encoding="utf-8"))])
     if failed:
@@ -99,7 +102,7 @@ def check_chapters(chapters: list[str]) -> int:
         (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
         command += ["--config", str(out / "_config.yml")]
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    own = problems_in(result.stdout, [p for p in chapters])
+    own = problems_in(result.stdout, chapters or [f + ".md" for f in files])
     (BUILD / "logs").mkdir(parents=True, exist_ok=True)
     (BUILD / "logs" / "check.log").write_text(result.stdout, encoding="utf-8")
     for line in own:
@@ -109,7 +112,8 @@ def check_chapters(chapters: list[str]) -> int:
         print("\n".join(result.stdout.strip().splitlines()[-15:]), file=sys.stderr)
     executed = executed_since(start, before)
     status = "ok" if code == 0 else f"FAILED: {len(own)} warning(s)/error(s)"
-    print(f"check {status}: {', '.join(chapters)}; {len(executed)} executed; "
+    print(f"check {status}: {', '.join(chapters or ['pages changed since the last build'])}; "
+          f"{len(executed)} executed; "
           f"{time.time() - start:.1f} s (full output: {(BUILD / 'logs' / 'check.log').relative_to(ROOT)})")
     return code
 
@@ -254,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="CHAPTER",
                         help="check these chapter files only: execute, read, print their warnings (no HTML)")
+    parser.add_argument("--check", action="store_true",
+                        help="check every page changed since the last build (no HTML; make serve runs it)")
     parser.add_argument("--all", action="store_true", help="rewrite every page (not re-execute)")
     parser.add_argument("--serial", action="store_true",
                         help="let Sphinx execute chapters one by one (no parallel pre-execution)")
@@ -261,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     BUILD.mkdir(exist_ok=True)
     kernel_environment()
-    if args.only:
+    if args.only or args.check:
         return check_chapters(args.only)
     return build_book(rewrite_all=args.all, serial=args.serial)
 
