@@ -9,7 +9,7 @@ prose shows with what ``dlbook`` computes.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from dlbook.sphinx import project
@@ -42,7 +42,7 @@ def require_build() -> None:
         raise AssertionError("the built book is missing: run `make book` first")
 
 
-@lru_cache(maxsize=None)
+@cache
 def glued(chapter: str) -> dict[str, object]:
     """{key: value} of every text value glued by ``book/<chapter>.md``.
 

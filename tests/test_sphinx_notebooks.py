@@ -222,7 +222,8 @@ def test_build_error_names_a_chapter_with_code_but_no_kernelspec(tmp_path):
     assert len(ours) == 1, warnings
     assert re.search(r"chapter\.md:1: ERROR: chapter\.md has code cells but no kernelspec .* and "
                      r"no jupytext header", ours[0])
-    assert "Copy the front matter" in ours[0]
+    assert "Start the file with these lines" in ours[0]
+    assert "kernelspec:" in warnings and "format_name: myst" in warnings, "the lines to copy are shown"
     assert "glossary.md" not in warnings and "good.md" not in warnings
     # the broken chapter gets no download; the good one does, and pages without code none
     sources = Path(app.outdir) / "_sources"

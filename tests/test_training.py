@@ -250,32 +250,25 @@ def test_progress_false_is_silent(capsys):
     assert captured.err == "" and captured.out == ""
 
 
-class _FakeTTY(io.StringIO):
-    def isatty(self):
-        return True
-
-
 def test_progress_auto(monkeypatch):
     monkeypatch.delenv("DLBOOK_PROGRESS", raising=False)
-    monkeypatch.delitem(sys.modules, "sphinx", raising=False)
-    monkeypatch.delitem(sys.modules, "myst_nb", raising=False)
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert training._show_progress(None) is False          # not a terminal: quiet
-    monkeypatch.setattr(sys, "stderr", _FakeTTY())
-    assert training._show_progress(None) is True           # a terminal: bar
+    assert training._progress_disabled(None) is None       # tqdm decides: a bar only in a terminal
+    assert training._progress_disabled(True) is False      # explicit wins
+    assert training._progress_disabled(False) is True
     monkeypatch.setenv("DLBOOK_PROGRESS", "0")
-    assert training._show_progress(None) is False          # forced off
-    assert training._show_progress(True) is True           # explicit wins
+    assert training._progress_disabled(None) is True       # forced off
+    assert training._progress_disabled(True) is False
     monkeypatch.setenv("DLBOOK_PROGRESS", "1")
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert training._show_progress(None) is True           # forced on
+    assert training._progress_disabled(None) is False      # forced on
     monkeypatch.delenv("DLBOOK_PROGRESS")
-    monkeypatch.setattr(sys, "stderr", _FakeTTY())
-    monkeypatch.setitem(sys.modules, "sphinx", object())
-    assert training._show_progress(None) is False          # inside a Sphinx build: quiet
     monkeypatch.setattr(sys, "stderr", None)
-    monkeypatch.delitem(sys.modules, "sphinx")
-    assert training._show_progress(None) is False          # no stderr at all
+    assert training._progress_disabled(None) is True       # no stderr at all
+
+
+def test_no_terminal_no_bar(monkeypatch, capsys):
+    monkeypatch.delenv("DLBOOK_PROGRESS", raising=False)
+    run_tiny_fit(progress=None)  # pytest's captured stderr is not a terminal
+    assert capsys.readouterr().err == ""
 
 
 # -- evaluate / predict ----------------------------------------------------------------

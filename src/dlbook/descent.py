@@ -15,7 +15,7 @@ This module uses NumPy only.
 from __future__ import annotations
 
 import numbers
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -86,6 +86,22 @@ def gradient_descent(grad: GradFn, x0, lr: float, num_steps: int) -> np.ndarray:
     return np.stack(path)
 
 
+def _same_shape_arrays(**arrays) -> list[np.ndarray]:
+    """The arrays as floats, checked to have the shape of the first (errors name the argument)."""
+    checked = [as_float_array(value, name) for name, value in arrays.items()]
+    first_name = next(iter(arrays))
+    for name, array in zip(arrays, checked):
+        if array.shape != checked[0].shape:
+            raise ValueError(f"{name} must have the shape of {first_name} {checked[0].shape}; got {array.shape}")
+    return checked
+
+
+def _betas(betas) -> tuple[float, float]:
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (b1, b2); got {betas!r}")
+    return _fraction(betas[0], "betas[0]"), _fraction(betas[1], "betas[1]")
+
+
 def momentum_step(x, g, velocity, lr: float, momentum: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """One step of gradient descent with momentum, as ``torch.optim.SGD(momentum=...)``.
 
@@ -117,14 +133,8 @@ def momentum_step(x, g, velocity, lr: float, momentum: float = 0.9) -> tuple[np.
     >>> momentum_step(1.0, g=2.0, velocity=1.0, lr=0.1, momentum=0.5)
     (array(0.75), array(2.5))
     """
-    lr = positive_number(lr, "lr")
-    momentum = _fraction(momentum, "momentum")
-    x = as_float_array(x, "x")
-    g = as_float_array(g, "g")
-    velocity = as_float_array(velocity, "velocity")
-    for array, name in ((g, "g"), (velocity, "velocity")):
-        if array.shape != x.shape:
-            raise ValueError(f"{name} must have the shape of x {x.shape}; got {array.shape}")
+    x, g, velocity = _same_shape_arrays(x=x, g=g, velocity=velocity)
+    lr, momentum = positive_number(lr, "lr"), _fraction(momentum, "momentum")
     velocity = np.asarray(momentum * velocity + g)
     return np.asarray(x - lr * velocity), velocity
 
@@ -207,20 +217,10 @@ def adam_step(x, g, m, v, t: int, lr: float, betas: tuple[float, float] = (0.9, 
     >>> x.round(6)
     array([0.9, 0.9])
     """
-    lr = positive_number(lr, "lr")
-    t = positive_int(t, "t")
-    eps = positive_number(eps, "eps")
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (b1, b2); got {betas!r}")
-    b1, b2 = _fraction(betas[0], "betas[0]"), _fraction(betas[1], "betas[1]")
-    x = as_float_array(x, "x")
-    arrays = {name: as_float_array(value, name) for name, value in (("g", g), ("m", m), ("v", v))}
-    for name, array in arrays.items():
-        if array.shape != x.shape:
-            raise ValueError(f"{name} must have the shape of x {x.shape}; got {array.shape}")
-    g = arrays["g"]
-    m = b1 * arrays["m"] + (1.0 - b1) * g
-    v = b2 * arrays["v"] + (1.0 - b2) * g * g
+    x, g, m, v = _same_shape_arrays(x=x, g=g, m=m, v=v)
+    lr, t, eps, (b1, b2) = positive_number(lr, "lr"), positive_int(t, "t"), positive_number(eps, "eps"), _betas(betas)
+    m = b1 * m + (1.0 - b1) * g
+    v = b2 * v + (1.0 - b2) * g * g
     m_hat = m / (1.0 - b1 ** t)
     v_hat = v / (1.0 - b2 ** t)
     return np.asarray(x - lr * m_hat / (np.sqrt(v_hat) + eps)), np.asarray(m), np.asarray(v)

@@ -18,8 +18,8 @@ This module uses NumPy only: no PyTorch, no plotting.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -141,7 +141,7 @@ class Network:
 
     @classmethod
     def init(cls, sizes: Sequence[int], activations: str | Sequence[str] = "relu",
-             seed: int = 0) -> "Network":
+             seed: int = 0) -> Network:
         """Create a network with random weights and zero biases.
 
         Weights are drawn from a normal distribution with standard deviation
@@ -236,6 +236,34 @@ class Gradients:
     db: list = field(default_factory=list)
 
 
+def _checked_forward_input(network: Network, X) -> np.ndarray:
+    """``X`` as a float array, after checking that it fits ``network`` (errors name the argument)."""
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a dlbook.scratch.Network; got {type(network).__name__}")
+    X = as_float_array(X, "X", ndim=(1, 2))
+    if X.shape[-1] != network.sizes[0]:
+        raise ValueError(f"X must have {network.sizes[0]} features (columns) for this network; "
+                         f"got shape {X.shape}")
+    return X
+
+
+def _checked_backward_inputs(network: Network, trace: Trace, y, loss: str) -> tuple[np.ndarray, str]:
+    """``(y, loss)`` checked against ``trace`` and ``network`` for :func:`backward`."""
+    if not isinstance(trace, Trace) or trace.output is None:
+        raise TypeError(f"trace must be the Trace returned by forward(network, X); got {type(trace).__name__}")
+    loss = _check_loss(loss)
+    if len(trace.z) != len(network.weights):
+        raise ValueError(f"trace has {len(trace.z)} layers but network has {len(network.weights)}; "
+                         "pass the trace of forward(network, X) for this network")
+    y = as_float_array(y, "y", ndim=(1, 2))
+    if y.shape != trace.output.shape:
+        raise ValueError(f"y must have the shape of the network's output {trace.output.shape}; got {y.shape}")
+    if loss == "bce":
+        binary_labels(y, "y")
+        in_unit_interval(trace.output, "network output (for loss='bce')")
+    return y, loss
+
+
 def forward(network: Network, X) -> Trace:
     """Run the forward pass, keeping every layer's ``z`` and ``a``.
 
@@ -263,12 +291,7 @@ def forward(network: Network, X) -> Trace:
     >>> trace.output.round(4)
     array([[0.08]])
     """
-    if not isinstance(network, Network):
-        raise TypeError(f"network must be a dlbook.scratch.Network; got {type(network).__name__}")
-    X = as_float_array(X, "X", ndim=(1, 2))
-    if X.shape[-1] != network.sizes[0]:
-        raise ValueError(f"X must have {network.sizes[0]} features (columns) for this network; "
-                         f"got shape {X.shape}")
+    X = _checked_forward_input(network, X)
     trace = Trace(z=[], a=[X])
     a = X
     for W, b, name in zip(network.weights, network.biases, network.activations):
@@ -360,18 +383,7 @@ def backward(network: Network, trace: Trace, y, loss: str = "mse") -> Gradients:
     array([[-0.1746],
            [-0.2762]])
     """
-    if not isinstance(trace, Trace) or trace.output is None:
-        raise TypeError(f"trace must be the Trace returned by forward(network, X); got {type(trace).__name__}")
-    loss = _check_loss(loss)
-    if len(trace.z) != len(network.weights):
-        raise ValueError(f"trace has {len(trace.z)} layers but network has {len(network.weights)}; "
-                         "pass the trace of forward(network, X) for this network")
-    y = as_float_array(y, "y", ndim=(1, 2))
-    if y.shape != trace.output.shape:
-        raise ValueError(f"y must have the shape of the network's output {trace.output.shape}; got {y.shape}")
-    if loss == "bce":
-        binary_labels(y, "y")
-        in_unit_interval(trace.output, "network output (for loss='bce')")
+    y, loss = _checked_backward_inputs(network, trace, y, loss)
     # Work with 2-D arrays; a 1-D input is one sample.
     as_2d = (lambda v: v.reshape(1, -1)) if trace.a[0].ndim == 1 else (lambda v: v)
     zs = [as_2d(z) for z in trace.z]

@@ -15,12 +15,13 @@ import numbers
 import os
 import random
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
 from torch import nn
+from tqdm import tqdm
 
 __all__ = [
     "seed_everything", "get_device", "History", "EarlyStopping",
@@ -126,6 +127,13 @@ class History:
         """The monitored loss at :attr:`best_epoch`."""
         return None if self.best_epoch is None else self.monitored[self.best_epoch - 1]
 
+    def last_losses(self) -> dict[str, str]:
+        """The latest training (and validation) loss, formatted for a progress bar."""
+        shown = {"train_loss": f"{self.train_loss[-1]:.4f}"} if self.train_loss else {}
+        if self.val_loss:
+            shown["val_loss"] = f"{self.val_loss[-1]:.4f}"
+        return shown
+
 
 class EarlyStopping:
     """Stop training when the monitored loss has not improved for ``patience`` epochs.
@@ -191,19 +199,20 @@ class EarlyStopping:
             model.load_state_dict(self.best_state)
 
 
-def _show_progress(progress: bool | None) -> bool:
-    """Decide whether :func:`fit` shows a progress bar (``None`` = automatic)."""
+def _progress_disabled(progress: bool | None) -> bool | None:
+    """tqdm's ``disable`` for :func:`fit`'s bar.
+
+    An explicit ``progress`` wins; else ``DLBOOK_PROGRESS=0``/``1`` forces
+    the bar off/on; else ``None``, which tqdm reads as "only in a terminal".
+    """
     if progress is not None:
-        return bool(progress)
+        return not progress
     setting = os.environ.get("DLBOOK_PROGRESS", "").strip().lower()
-    if setting in ("0", "false", "no", "off"):
-        return False
-    if setting in ("1", "true", "yes", "on"):
+    if setting in ("0", "false", "no", "off") or sys.stderr is None:
         return True
-    if "sphinx" in sys.modules or "myst_nb" in sys.modules:
+    if setting in ("1", "true", "yes", "on"):
         return False
-    stream = sys.stderr
-    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+    return None
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -283,6 +292,26 @@ def evaluate(model: nn.Module, loader, loss_fn: Callable, metrics=None) -> dict[
     return results
 
 
+def _checked_fit_arguments(model, loss_fn, optimizer, num_epochs, val_loader, metrics,
+                           early_stopping) -> dict[str, Metric]:
+    """Check :func:`fit`'s arguments (errors name the argument); return the metrics as a dict."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a function(y_hat, y), e.g. torch.nn.MSELoss(); got {type(loss_fn).__name__}")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer; got {type(optimizer).__name__}")
+    if isinstance(num_epochs, bool) or not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
+        raise ValueError(f"num_epochs must be an integer >= 1; got {num_epochs!r}")
+    metrics = _check_metrics(metrics)
+    if metrics and val_loader is None:
+        raise ValueError("metrics are computed on the validation data: pass val_loader too "
+                         "(or call evaluate(model, train_loader, loss_fn, metrics) after training)")
+    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(f"early_stopping must be an EarlyStopping or None; got {type(early_stopping).__name__}")
+    return metrics
+
+
 def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, train_loader,
         num_epochs: int, val_loader=None, metrics=None, early_stopping: EarlyStopping | None = None,
         progress: bool | None = None) -> History:
@@ -330,33 +359,15 @@ def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, t
     >>> history.train_loss[-1] < 0.01 < history.train_loss[0]
     True
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function(y_hat, y), e.g. torch.nn.MSELoss(); got {type(loss_fn).__name__}")
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer; got {type(optimizer).__name__}")
-    if isinstance(num_epochs, bool) or not isinstance(num_epochs, numbers.Integral) or num_epochs < 1:
-        raise ValueError(f"num_epochs must be an integer >= 1; got {num_epochs!r}")
-    metrics = _check_metrics(metrics)
-    if metrics and val_loader is None:
-        raise ValueError("metrics are computed on the validation data: pass val_loader too "
-                         "(or call evaluate(model, train_loader, loss_fn, metrics) after training)")
-    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
-        raise TypeError(f"early_stopping must be an EarlyStopping or None; got {type(early_stopping).__name__}")
+    metrics = _checked_fit_arguments(model, loss_fn, optimizer, num_epochs, val_loader, metrics, early_stopping)
 
     device = _model_device(model)
     history = History(metrics={name: [] for name in metrics})
     if early_stopping is not None:
         early_stopping.reset()
-    epochs = range(1, int(num_epochs) + 1)
-    bar = None
-    if _show_progress(progress):
-        from tqdm.auto import tqdm
-        bar = tqdm(epochs, desc="training", unit="epoch", file=sys.stderr)
-        epochs = bar
     best = float("inf")
-    try:
+    with tqdm(range(1, num_epochs + 1), desc="training", unit="epoch", file=sys.stderr,
+              disable=_progress_disabled(progress)) as epochs:
         for epoch in epochs:
             model.train()
             total, count = 0.0, 0
@@ -382,17 +393,10 @@ def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, t
             if monitored < best:
                 best, history.best_epoch = monitored, epoch
             history.stopped_epoch = epoch
-            if bar is not None:
-                postfix = {"train_loss": f"{history.train_loss[-1]:.4f}"}
-                if history.val_loss:
-                    postfix["val_loss"] = f"{history.val_loss[-1]:.4f}"
-                bar.set_postfix(postfix)
+            epochs.set_postfix(history.last_losses())
             if early_stopping is not None and early_stopping.step(monitored, model, epoch):
                 history.stopped_early = epoch < num_epochs
                 break
-    finally:
-        if bar is not None:
-            bar.close()
     if early_stopping is not None:
         early_stopping.restore(model)
         if early_stopping.best_epoch is not None:

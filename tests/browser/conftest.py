@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, new_visit, toc_file, toc_paths
+from browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, Visit, new_visit, toc_file, toc_paths
 
 
 @pytest.fixture(scope="session")

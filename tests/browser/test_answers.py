@@ -32,6 +32,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+
 from browsing import settle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from browsing import (AXE_JS, DESKTOP, PHONE, ROOT, SCREENSHOTS, new_visit, page_id, settle,
-                      toc_file, toc_paths)
+from browsing import AXE_JS, DESKTOP, PHONE, ROOT, SCREENSHOTS, new_visit, page_id, settle, toc_file, toc_paths
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +81,8 @@ async () => {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.right > vw + 1 && !scrolls(el) && el.offsetParent !== null
              && !el.closest('mjx-assistive-mml');  // screen-reader copy, clipped on purpose
-    }).slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
+    }).slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
+                             + `right=${Math.round(el.getBoundingClientRect().right)}`);
   const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
   return {
     mermaid, maths, imgs, sticking, viewport: vw,
@@ -112,7 +112,7 @@ async () => {
 """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gzipped_file_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
 

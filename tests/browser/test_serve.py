@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_build import GOOD, make_book
 
 pytestmark = pytest.mark.slow

@@ -33,9 +33,9 @@ import hashlib
 import importlib.util
 import re
 import shutil
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 from dlbook.sphinx.project import has_code_cells
 
@@ -115,7 +115,7 @@ def imported_modules(code: str, package: str = "dlbook") -> set[str]:
     return modules
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_imports(path: Path, mtime_ns: int) -> frozenset[str]:
     """The dlbook modules imported by one library file (cached per modification time)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

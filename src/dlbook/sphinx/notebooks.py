@@ -25,6 +25,7 @@ Register it with ``extra_extensions: [dlbook.sphinx.notebooks]``.
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -122,10 +123,18 @@ def executed_notebook(app: Sphinx, docname: str, notebook):
     if config is not None and config.execution_mode == "cache" and config.execution_cache_path:
         from jupyter_cache import get_cache
 
+        from dlbook.sphinx.cache import KEY, add_key
+
+        if "dlbook.sphinx.cache" in app.extensions:
+            # The cache knows the notebook by its code and its library source key.
+            notebook = add_key(copy.deepcopy(notebook))
         try:
-            return get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)[1]
+            merged = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)[1]
         except KeyError:  # not in the cache (e.g. excluded from execution)
             pass
+        else:
+            merged.metadata.get("kernelspec", {}).pop(KEY, None)
+            return merged
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
     if executed.is_file():
         return nbformat.read(executed, as_version=4)
