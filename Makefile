@@ -14,13 +14,14 @@ SOURCES := $(shell find book src -type f -not -path '*/__pycache__/*' -not -name
            _config.yml _toc.yml requirements.txt
 SITE   := _build/html/.built
 
-.PHONY: book test unit serve clean bundle bench help
+.PHONY: book test unit lint serve clean bundle bench help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book    build the site into _build/html (every cell executed, warnings are errors)"
 	@echo "make test    build if stale, then run every test (unit, site, browser, Binder)"
 	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
+	@echo "make lint    ruff (lint and format check) and lint-imports (run by make test too)"
 	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
 	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
@@ -50,9 +51,15 @@ book: $(STAMP)
 # The browser tests need Chromium: .ci/browser.py finds one (CHROMIUM, the
 # system's, Playwright's) or installs one, and stops with a clear message if
 # it cannot.
-test: $(SITE)
+test: $(SITE) lint
 	@CHROMIUM="$$($(BIN)/python .ci/browser.py)" && export CHROMIUM && echo "browser: $$CHROMIUM" && \
 	  $(BIN)/python -m pytest --cov=dlbook --cov-report=term-missing
+
+# Lint and format (ruff), and the package's import floors (import-linter).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing

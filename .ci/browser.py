@@ -31,8 +31,9 @@ def runs(path: str | None) -> bool:
     if not path or not os.path.isfile(path):
         return False
     try:
-        result = subprocess.run([path, "--headless", "--no-sandbox", "--version"], capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [path, "--headless", "--no-sandbox", "--version"], capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0 and "chrom" in result.stdout.lower()
@@ -65,8 +66,13 @@ def playwright_browser(install: bool) -> str | None:
         return path
     say("no Chromium found: trying `python -m playwright install chromium` ...")
     try:
-        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True,
-                       timeout=600, stdout=sys.stderr, stderr=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "playwright", "install", "chromium"],
+            check=True,
+            timeout=600,
+            stdout=sys.stderr,
+            stderr=sys.stderr,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         say("  Playwright's browser download did not work here.")
         return None
@@ -79,10 +85,17 @@ def apt_browser() -> str | None:
     say("installing Debian's chromium with apt-get ...")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     try:
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=900,
-                       stdout=sys.stderr, stderr=sys.stderr)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       timeout=1800, stdout=sys.stderr, stderr=sys.stderr)
+        subprocess.run(
+            ["apt-get", "update", "-qq"], check=True, env=env, timeout=900, stdout=sys.stderr, stderr=sys.stderr
+        )
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=True,
+            env=env,
+            timeout=1800,
+            stdout=sys.stderr,
+            stderr=sys.stderr,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         return None
     return system_browser()
@@ -98,10 +111,12 @@ def find(install: bool = True) -> str | None:
 def main() -> int:
     path = find()
     if path is None:
-        say("error: the browser tests need Chromium and none could be found or installed.\n"
+        say(
+            "error: the browser tests need Chromium and none could be found or installed.\n"
             "  Install one (Debian/Ubuntu: `sudo apt-get install -y chromium`; elsewhere:\n"
             "  `.venv/bin/python -m playwright install chromium`), or point CHROMIUM at one:\n"
-            "  `make test CHROMIUM=/path/to/chromium`.")
+            "  `make test CHROMIUM=/path/to/chromium`."
+        )
         return 1
     print(path)
     return 0

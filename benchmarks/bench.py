@@ -63,13 +63,21 @@ def chapters() -> list[Path]:
 def floor_once() -> float:
     """Run each chapter's code as a plain Python script, one process each."""
     total = 0.0
-    env = dict(os.environ, MPLBACKEND="Agg", DLBOOK_PROGRESS="0", OMP_NUM_THREADS="1",
-               MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        MPLBACKEND="Agg",
+        DLBOOK_PROGRESS="0",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for chapter in chapters():
             script = Path(tmp) / (chapter.stem + ".py")
-            subprocess.run([sys.executable, "-m", "jupytext", "--quiet", "--to", "py:percent",
-                            "-o", str(script), str(chapter)], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "jupytext", "--quiet", "--to", "py:percent", "-o", str(script), str(chapter)],
+                check=True,
+            )
             # Cells tagged raises-exception are meant to fail: wrap them.
             text = script.read_text()
             script.write_text(_guard_raising_cells(text))
@@ -188,8 +196,7 @@ def main(argv=None) -> int:
         target = chapters()[len(chapters()) // 2]
         clean, noop, one, check, src = [], [], [], [], []
         for run in range(args.runs):
-            print(f"build run {run + 1}/{args.runs}: clean, no-change, one chapter, quick check, src/ ...",
-                  flush=True)
+            print(f"build run {run + 1}/{args.runs}: clean, no-change, one chapter, quick check, src/ ...", flush=True)
             shutil.rmtree(BUILD, ignore_errors=True)
             clean.append(build())
             noop.append(build())
@@ -200,11 +207,16 @@ def main(argv=None) -> int:
             with edited(LEAF_MODULE, lambda t: t + f"\n# benchmark edit {time.time()}\n"):
                 src.append(build())
         build()  # leave a site built from the unedited sources
-        results.update(clean_build_s=median(clean), noop_rebuild_s=median(noop),
-                       one_chapter_rebuild_s=median(one), one_chapter=str(target.relative_to(ROOT)),
-                       check_one_chapter_s=median(check),
-                       check_to_rebuild=median(check) / median(one),
-                       src_change_rebuild_s=median(src), src_change=str(LEAF_MODULE.relative_to(ROOT)))
+        results.update(
+            clean_build_s=median(clean),
+            noop_rebuild_s=median(noop),
+            one_chapter_rebuild_s=median(one),
+            one_chapter=str(target.relative_to(ROOT)),
+            check_one_chapter_s=median(check),
+            check_to_rebuild=median(check) / median(one),
+            src_change_rebuild_s=median(src),
+            src_change=str(LEAF_MODULE.relative_to(ROOT)),
+        )
         results["ratio_to_floor"] = results["clean_build_s"] / results["floor_s"]
         results["slowest_chapter"], results["slowest_chapter_s"] = slowest_chapter()
 

@@ -16,10 +16,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # The first call into torch can take a while; no per-example deadline.
-settings.register_profile("dlbook", deadline=None, max_examples=40,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", deadline=None, max_examples=500,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dlbook", deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", deadline=None, max_examples=500, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dlbook"))
 
 # ``--doctest-modules`` would also import this file as a module named

@@ -76,8 +76,7 @@ def test_sigmoid_derivative_peaks_at_a_quarter():
     assert z[act.sigmoid_derivative(z).argmax()] == pytest.approx(0.0)
 
 
-@given(z=arrays(np.float64, array_shapes(min_dims=1, max_dims=3, max_side=6), elements=finite),
-       axis=st.integers(-1, 0))
+@given(z=arrays(np.float64, array_shapes(min_dims=1, max_dims=3, max_side=6), elements=finite), axis=st.integers(-1, 0))
 def test_softmax_equals_torch_and_sums_to_one(z, axis):
     result = act.softmax(z, axis=axis)
     np.testing.assert_allclose(result, torch.softmax(t64(z), dim=axis).numpy(), rtol=1e-10, atol=1e-15)
@@ -97,14 +96,19 @@ def test_functions_keep_the_input_unchanged():
     assert z[0] == -1.0
 
 
-@pytest.mark.parametrize("function", [act.sigmoid, act.tanh, act.relu, act.identity, act.softmax,
-                                      act.sigmoid_derivative, act.relu_derivative])
-@pytest.mark.parametrize("bad, error, match", [
-    ("1.0", TypeError, "z must be numbers"),
-    (None, TypeError, "z must be numbers"),
-    ([1.0, float("nan")], ValueError, "z must not contain NaN"),
-    ([[1.0, 2.0], [3.0]], TypeError, "z must be numbers"),
-])
+@pytest.mark.parametrize(
+    "function",
+    [act.sigmoid, act.tanh, act.relu, act.identity, act.softmax, act.sigmoid_derivative, act.relu_derivative],
+)
+@pytest.mark.parametrize(
+    "bad, error, match",
+    [
+        ("1.0", TypeError, "z must be numbers"),
+        (None, TypeError, "z must be numbers"),
+        ([1.0, float("nan")], ValueError, "z must not contain NaN"),
+        ([[1.0, 2.0], [3.0]], TypeError, "z must be numbers"),
+    ],
+)
 def test_bad_input_is_refused(function, bad, error, match):
     with pytest.raises(error, match=match):
         function(bad)

@@ -33,8 +33,10 @@ CONF = textwrap.dedent("""\
 
 def exercise(body: str, label: str = "ex-a") -> str:
     """``body`` wrapped in a gated exercise, the way chapters write it."""
-    return (f"````{{exercise-start}}\n:label: {label}\n````\nQuestion text.\n\n"
-            f"{textwrap.dedent(body).strip()}\n````{{exercise-end}}\n````\n")
+    return (
+        f"````{{exercise-start}}\n:label: {label}\n````\nQuestion text.\n\n"
+        f"{textwrap.dedent(body).strip()}\n````{{exercise-end}}\n````\n"
+    )
 
 
 def answer_block(*option_lines: str, hints: tuple[str, ...] = ()) -> str:
@@ -52,8 +54,7 @@ def build(tmp_path: Path, chapter: str, extra_pages: dict[str, str] | None = Non
     for name, text in pages.items():
         (src / f"{name}.md").write_text(f"# {name.title()}\n\n{text}")
     status, warning = StringIO(), StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", freshenv=True,
-                        status=status, warning=warning)
+    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", freshenv=True, status=status, warning=warning)
     try:
         app.build()
     finally:
@@ -79,13 +80,17 @@ def attr(fragment: str, name: str) -> str:
 
 
 def test_number_box_markup_is_accessible_and_carries_the_library_value(tmp_path):
-    chapter = exercise(answer_block(
-        ":expect: dlbook.losses.binary_cross_entropy([1.0], [0.1])",
-        ":tolerance: 0.01",
-        ":unit: nats",
-        hints=("2.40: Check the *(1 - y)* coefficient of the $\\log(1 - \\hat y)$ term.",
-               "0.11: That is the loss for y_hat = 0.9."),
-    ))
+    chapter = exercise(
+        answer_block(
+            ":expect: dlbook.losses.binary_cross_entropy([1.0], [0.1])",
+            ":tolerance: 0.01",
+            ":unit: nats",
+            hints=(
+                "2.40: Check the *(1 - y)* coefficient of the $\\log(1 - \\hat y)$ term.",
+                "0.11: That is the loss for y_hat = 0.9.",
+            ),
+        )
+    )
     page, warnings, _ = build(tmp_path, chapter)
     assert warnings.strip() == ""
     [box] = boxes(page)
@@ -100,15 +105,19 @@ def test_number_box_markup_is_accessible_and_carries_the_library_value(tmp_path)
     # and a polite live region the input points at
     input_id = attr(re.search(r"<input[^>]*>", box).group(0), "id")
     assert f'<label class="dlbook-answer-label" for="{input_id}">Your answer</label>' in box
-    assert re.search(r"<form[^>]*>.*<input[^>]*>.*<button[^>]*type=\"submit\"[^>]*>Check</button>.*</form>",
-                     box, flags=re.S)
+    assert re.search(
+        r"<form[^>]*>.*<input[^>]*>.*<button[^>]*type=\"submit\"[^>]*>Check</button>.*</form>", box, flags=re.S
+    )
     feedback = re.search(r'<p class="dlbook-answer-feedback"[^>]*>', box).group(0)
     assert 'aria-live="polite"' in feedback and 'role="status"' in feedback
     assert attr(feedback, "id") in attr(re.search(r"<input[^>]*>", box).group(0), "aria-describedby")
     assert ">nats</span>" in box
 
-    hints = re.findall(r'<span class="dlbook-answer-hint" data-value="([^"]*)">(.*?)</span>(?=<span class="dlbook|</div>)',
-                       box, flags=re.S)
+    hints = re.findall(
+        r'<span class="dlbook-answer-hint" data-value="([^"]*)">(.*?)</span>(?=<span class="dlbook|</div>)',
+        box,
+        flags=re.S,
+    )
     assert [value for value, _ in hints] == ["2.4", "0.11"]
     assert "<em>(1 - y)</em>" in hints[0][1] and 'class="math' in hints[0][1]
     assert '<div class="dlbook-answer-hints" hidden>' in box
@@ -128,12 +137,19 @@ def test_script_and_style_only_on_pages_with_answer_boxes(tmp_path):
 
 
 def test_vector_box_integer_default_prompt_and_plain_exercise(tmp_path):
-    chapter = exercise(answer_block(
-        ":expect: dlbook.activations.softmax(np.array([1.0, 2.0, 3.0]))",
-        ":tolerance: 0.005",
-        ":prompt: Probabilities of the three classes",
-        hints=("0.33, 0.33, 0.33: Equal probabilities would need equal logits.",),
-    )) + "\n```{exercise}\n:label: ex-plain\nCount.\n\n" + answer_block(":expect: 3 * 4 + 1") + "\n```\n"
+    chapter = (
+        exercise(
+            answer_block(
+                ":expect: dlbook.activations.softmax(np.array([1.0, 2.0, 3.0]))",
+                ":tolerance: 0.005",
+                ":prompt: Probabilities of the three classes",
+                hints=("0.33, 0.33, 0.33: Equal probabilities would need equal logits.",),
+            )
+        )
+        + "\n```{exercise}\n:label: ex-plain\nCount.\n\n"
+        + answer_block(":expect: 3 * 4 + 1")
+        + "\n```\n"
+    )
     page, warnings, _ = build(tmp_path, chapter)
     assert warnings.strip() == ""
     vector, integer = boxes(page)
@@ -161,13 +177,17 @@ def test_hint_may_continue_on_an_indented_line(tmp_path):
 
 
 def test_a_wrong_value_can_be_computed_like_expect(tmp_path):
-    chapter = exercise(answer_block(
-        ":expect: dlbook.losses.binary_cross_entropy([1, 0], [0.8, 0.3])",
-        ":tolerance: 0.005",
-        hints=("= 2 * dlbook.losses.binary_cross_entropy([1, 0], [0.8, 0.3]): That is the sum: "
-               "divide by the number of samples.",
-               "= -np.log10(np.array([0.8, 0.7])).mean(): Use the natural log."),
-    ))
+    chapter = exercise(
+        answer_block(
+            ":expect: dlbook.losses.binary_cross_entropy([1, 0], [0.8, 0.3])",
+            ":tolerance: 0.005",
+            hints=(
+                "= 2 * dlbook.losses.binary_cross_entropy([1, 0], [0.8, 0.3]): That is the sum: "
+                "divide by the number of samples.",
+                "= -np.log10(np.array([0.8, 0.7])).mean(): Use the natural log.",
+            ),
+        )
+    )
     page, warnings, _ = build(tmp_path, chapter)
     assert warnings.strip() == ""
     [box] = boxes(page)
@@ -181,43 +201,57 @@ def test_a_wrong_value_can_be_computed_like_expect(tmp_path):
 # Build errors: each names the chapter file, the line and the directive
 
 BAD = {
-    "expect raises": (answer_block(":expect: 1 / 0", ":tolerance: 0.1"),
-                      "raised ZeroDivisionError"),
-    "expect names a missing helper": (answer_block(":expect: dlbook.losses.no_such_loss([1], [0.5])",
-                                                   ":tolerance: 0.1"),
-                                      "raised AttributeError"),
-    "expect is not python": (answer_block(":expect: 2 +", ":tolerance: 0.1"),
-                             "is not a Python expression"),
-    "expect is text": (answer_block(":expect: str(2.5)", ":tolerance: 0.1"),
-                       "expected a number or a vector of numbers; got str"),
+    "expect raises": (answer_block(":expect: 1 / 0", ":tolerance: 0.1"), "raised ZeroDivisionError"),
+    "expect names a missing helper": (
+        answer_block(":expect: dlbook.losses.no_such_loss([1], [0.5])", ":tolerance: 0.1"),
+        "raised AttributeError",
+    ),
+    "expect is not python": (answer_block(":expect: 2 +", ":tolerance: 0.1"), "is not a Python expression"),
+    "expect is text": (
+        answer_block(":expect: str(2.5)", ":tolerance: 0.1"),
+        "expected a number or a vector of numbers; got str",
+    ),
     "expect is a dict": (answer_block(":expect: {1: 2}"), "got dict"),
-    "expect is a matrix": (answer_block(":expect: np.eye(2)", ":tolerance: 0.1"),
-                           "got an array of shape (2, 2)"),
-    "expect is not finite": (answer_block(":expect: float('nan')", ":tolerance: 0.1"),
-                             "expected finite numbers"),
+    "expect is a matrix": (answer_block(":expect: np.eye(2)", ":tolerance: 0.1"), "got an array of shape (2, 2)"),
+    "expect is not finite": (answer_block(":expect: float('nan')", ":tolerance: 0.1"), "expected finite numbers"),
     "expect is a boolean": (answer_block(":expect: 1 > 0"), "got the boolean"),
     "expect is empty": (answer_block(":expect: []"), "empty vector"),
     "expect is too long": (answer_block(":expect: np.arange(50)"), "at most 12 numbers"),
     "expect is missing": (answer_block(":tolerance: 0.1"), ":expect: option is required"),
-    "tolerance is missing": (answer_block(":expect: dlbook.losses.mse([1.0], [0.5])"),
-                             "not an integer, so a :tolerance: is required"),
-    "tolerance missing for a vector": (answer_block(":expect: [1, 2.5]"),
-                                       "1, 2.5, not an integer, so a :tolerance: is required"),
-    "tolerance is negative": (answer_block(":expect: 0.5", ":tolerance: -0.1"),
-                              ":tolerance: must be non-negative"),
-    "tolerance is text": (answer_block(":expect: 0.5", ":tolerance: small"),
-                          ":tolerance: must be one non-negative number"),
-    "hint line without colon": (answer_block(":expect: 3", hints=("try again",)),
-                                "must look like 'wrong value: hint text'"),
-    "hint value of wrong length": (answer_block(":expect: [1, 2]", hints=("1: one number",)),
-                                   "has 1 number(s) but the expected answer has 2"),
-    "hint equals the answer": (answer_block(":expect: 0.25", ":tolerance: 0.01", hints=("0.251: same",)),
-                               "within the tolerance of the expected answer"),
+    "tolerance is missing": (
+        answer_block(":expect: dlbook.losses.mse([1.0], [0.5])"),
+        "not an integer, so a :tolerance: is required",
+    ),
+    "tolerance missing for a vector": (
+        answer_block(":expect: [1, 2.5]"),
+        "1, 2.5, not an integer, so a :tolerance: is required",
+    ),
+    "tolerance is negative": (answer_block(":expect: 0.5", ":tolerance: -0.1"), ":tolerance: must be non-negative"),
+    "tolerance is text": (
+        answer_block(":expect: 0.5", ":tolerance: small"),
+        ":tolerance: must be one non-negative number",
+    ),
+    "hint line without colon": (
+        answer_block(":expect: 3", hints=("try again",)),
+        "must look like 'wrong value: hint text'",
+    ),
+    "hint value of wrong length": (
+        answer_block(":expect: [1, 2]", hints=("1: one number",)),
+        "has 1 number(s) but the expected answer has 2",
+    ),
+    "hint equals the answer": (
+        answer_block(":expect: 0.25", ":tolerance: 0.01", hints=("0.251: same",)),
+        "within the tolerance of the expected answer",
+    ),
     "hint without text": (answer_block(":expect: 3", hints=("4:",)), "has no hint text"),
-    "hint expression raises": (answer_block(":expect: 3", hints=("= dlbook.nope(): hint",)),
-                               "hint expression 'dlbook.nope()' raised AttributeError"),
-    "hint expression without hint": (answer_block(":expect: 3", hints=("= 2 + ",)),
-                                      "must look like '= python expression: hint text'"),
+    "hint expression raises": (
+        answer_block(":expect: 3", hints=("= dlbook.nope(): hint",)),
+        "hint expression 'dlbook.nope()' raised AttributeError",
+    ),
+    "hint expression without hint": (
+        answer_block(":expect: 3", hints=("= 2 + ",)),
+        "must look like '= python expression: hint text'",
+    ),
 }
 
 
@@ -238,16 +272,18 @@ def test_answer_outside_an_exercise_is_a_build_error(tmp_path, where):
     block = answer_block(":expect: 42")
     chapter = {
         "top level": f"Some text.\n\n{block}\n\n" + exercise("Fine here."),
-        "in a solution": exercise("Question.") + (
-            "\n````{solution-start} ex-a\n:class: dropdown\n````\n"
-            f"{block}\n````{{solution-end}}\n````\n"),
+        "in a solution": exercise("Question.")
+        + (f"\n````{{solution-start}} ex-a\n:class: dropdown\n````\n{block}\n````{{solution-end}}\n````\n"),
         "in a note": f"```{{note}}\nA note.\n\n{block}\n```\n",
     }[where]
     page, warnings, _ = build(tmp_path, chapter)
     errors = [line for line in warnings.splitlines() if "ERROR" in line]
     assert len(errors) == 1, warnings
-    assert re.search(r"chapter\.md:\d+: ERROR: \{answer\} directive in chapter\.md: an answer box "
-                     r"must be inside an exercise", errors[0])
+    assert re.search(
+        r"chapter\.md:\d+: ERROR: \{answer\} directive in chapter\.md: an answer box "
+        r"must be inside an exercise",
+        errors[0],
+    )
     assert "dlbook-answer-form" not in page
 
 
@@ -258,8 +294,10 @@ def test_sphinx_build_with_W_fails_and_names_the_chapter(tmp_path):
     (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n")
     (src / "chapter.md").write_text("# Chapter\n\n" + exercise(answer_block(":expect: 0.1 + 0.2")))
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src),
-         str(tmp_path / "out")], capture_output=True, text=True)
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "chapter.md:" in result.stderr and "{answer} directive" in result.stderr
     assert ":tolerance: is required" in result.stderr
@@ -277,8 +315,7 @@ def test_answers_are_recomputed_when_dlbook_changes(tmp_path, monkeypatch):
     def run() -> str:
         """Build; return the names of the pages Sphinx re-read."""
         status = StringIO()
-        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=status,
-                            warning=StringIO())
+        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=status, warning=StringIO())
         try:
             app.build()
         finally:
@@ -296,10 +333,17 @@ def test_answers_are_recomputed_when_dlbook_changes(tmp_path, monkeypatch):
 # The value helpers
 
 
-@pytest.mark.parametrize("value, expected", [
-    (3, [3.0]), (np.float32(0.5), [0.5]), ([0.1, 0.9], [0.1, 0.9]), (np.array(2.5), [2.5]),
-    (np.array([7]), [7.0]), ((1, 2, 3), [1.0, 2.0, 3.0]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (3, [3.0]),
+        (np.float32(0.5), [0.5]),
+        ([0.1, 0.9], [0.1, 0.9]),
+        (np.array(2.5), [2.5]),
+        (np.array([7]), [7.0]),
+        ((1, 2, 3), [1.0, 2.0, 3.0]),
+    ],
+)
 def test_as_answer_values_accepts_numbers_and_vectors(value, expected):
     np.testing.assert_array_equal(answer.as_answer_values(value), expected)
 
@@ -309,19 +353,35 @@ def test_as_answer_values_accepts_a_torch_tensor():
     np.testing.assert_allclose(answer.as_answer_values(torch.tensor([0.25, 0.75])), [0.25, 0.75])
 
 
-@pytest.mark.parametrize("value, match", [
-    ("2.5", "got str"), (None, "got NoneType"), (True, "boolean"), ([[1, 2], [3, 4]], "shape"),
-    ([1, [2, 3]], "vector of numbers"), ([np.inf], "finite"), (["a"], "dtype"), (1 + 2j, "complex"),
-])
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        ("2.5", "got str"),
+        (None, "got NoneType"),
+        (True, "boolean"),
+        ([[1, 2], [3, 4]], "shape"),
+        ([1, [2, 3]], "vector of numbers"),
+        ([np.inf], "finite"),
+        (["a"], "dtype"),
+        (1 + 2j, "complex"),
+    ],
+)
 def test_as_answer_values_rejects_other_things(value, match):
     with pytest.raises(answer.AnswerError, match=match):
         answer.as_answer_values(value)
 
 
-@pytest.mark.parametrize("text, numbers", [
-    ("2.30", [2.3]), (" -1e-3 ", [-0.001]), ("\u22120.5", [-0.5]), ("[0.1, 0.2, 0.7]", [0.1, 0.2, 0.7]),
-    ("(1 2 3)", [1.0, 2.0, 3.0]), (".5", [0.5]),
-])
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("2.30", [2.3]),
+        (" -1e-3 ", [-0.001]),
+        ("\u22120.5", [-0.5]),
+        ("[0.1, 0.2, 0.7]", [0.1, 0.2, 0.7]),
+        ("(1 2 3)", [1.0, 2.0, 3.0]),
+        (".5", [0.5]),
+    ],
+)
 def test_parse_numbers(text, numbers):
     assert answer.parse_numbers(text) == numbers
 
@@ -332,8 +392,9 @@ def test_parse_numbers_rejects_text(text):
         answer.parse_numbers(text)
 
 
-@pytest.mark.parametrize("value, text", [(497, "497"), (2.0, "2"), (0.1, "0.1"),
-                                         (2.302585092994046, "2.302585092994046")])
+@pytest.mark.parametrize(
+    "value, text", [(497, "497"), (2.0, "2"), (0.1, "0.1"), (2.302585092994046, "2.302585092994046")]
+)
 def test_format_number_reads_back_exactly(value, text):
     assert answer.format_number(value) == text
     assert float(text) == value
@@ -341,5 +402,4 @@ def test_format_number_reads_back_exactly(value, text):
 
 def test_evaluate_expect_imports_the_submodules_it_names():
     assert answer.evaluate_expect("dlbook.activations.relu(-2.0) + np.pi * 0") == 0.0
-    assert answer._dlbook_modules(__import__("ast").parse("dlbook.losses.mse(a, b)", mode="eval")) == [
-        "dlbook.losses"]
+    assert answer._dlbook_modules(__import__("ast").parse("dlbook.losses.mse(a, b)", mode="eval")) == ["dlbook.losses"]

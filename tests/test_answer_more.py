@@ -34,8 +34,9 @@ RST_CONF = textwrap.dedent("""\
     """)
 
 
-def build(tmp_path: Path, pages: dict[str, str], conf: str = MYST_CONF, builder: str = "html",
-          parallel: int = 0) -> tuple[Path, str]:
+def build(
+    tmp_path: Path, pages: dict[str, str], conf: str = MYST_CONF, builder: str = "html", parallel: int = 0
+) -> tuple[Path, str]:
     """Build ``pages`` (name with suffix -> text) under an index; return (outdir, warnings)."""
     src = tmp_path / "src"
     src.mkdir()
@@ -45,8 +46,15 @@ def build(tmp_path: Path, pages: dict[str, str], conf: str = MYST_CONF, builder:
     for name, text in pages.items():
         (src / name).write_text(text)
     warning = StringIO()
-    app = SphinxTestApp(builder, srcdir=src, builddir=tmp_path / "build", freshenv=True,
-                        status=StringIO(), warning=warning, parallel=parallel)
+    app = SphinxTestApp(
+        builder,
+        srcdir=src,
+        builddir=tmp_path / "build",
+        freshenv=True,
+        status=StringIO(),
+        warning=warning,
+        parallel=parallel,
+    )
     try:
         app.build()
     finally:
@@ -61,8 +69,12 @@ def myst_exercise(*lines: str, label: str = "ex-a") -> str:
 
 
 def hints_of(page: str) -> list[tuple[str, str]]:
-    return re.findall(r'<span class="dlbook-answer-hint" data-value="([^"]*)">(.*?)</span>'
-                      r'(?=<span class="dlbook|</div>)', page, flags=re.S)
+    return re.findall(
+        r'<span class="dlbook-answer-hint" data-value="([^"]*)">(.*?)</span>'
+        r'(?=<span class="dlbook|</div>)',
+        page,
+        flags=re.S,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -70,26 +82,32 @@ def hints_of(page: str) -> list[tuple[str, str]]:
 
 
 def test_blank_lines_between_hints_and_colons_in_continued_hints(tmp_path):
-    out, warnings = build(tmp_path, {"chapter.md": myst_exercise(
-        ":expect: 12",
-        "11: Off by one.",
-        "",
-        "13: Count again; note: the bias",
-        "   counts too: one per neuron.",
-    )})
+    out, warnings = build(
+        tmp_path,
+        {
+            "chapter.md": myst_exercise(
+                ":expect: 12",
+                "11: Off by one.",
+                "",
+                "13: Count again; note: the bias",
+                "   counts too: one per neuron.",
+            )
+        },
+    )
     assert warnings.strip() == ""
     page = (out / "chapter.html").read_text(encoding="utf-8")
-    assert hints_of(page) == [("11", "Off by one."),
-                              ("13", "Count again; note: the bias counts too: one per neuron.")]
+    assert hints_of(page) == [("11", "Off by one."), ("13", "Count again; note: the bias counts too: one per neuron.")]
 
 
 def test_a_hint_line_whose_value_is_not_a_number_is_an_error(tmp_path):
-    out, warnings = build(tmp_path, {"chapter.md": myst_exercise(
-        ":expect: 12", "eleven: Off by one.")})
+    out, warnings = build(tmp_path, {"chapter.md": myst_exercise(":expect: 12", "eleven: Off by one.")})
     errors = [line for line in warnings.splitlines() if "ERROR" in line]
     assert len(errors) == 1, warnings
-    assert re.search(r"chapter\.md:\d+: ERROR: \{answer\} directive in chapter\.md: hint line "
-                     r"'eleven: Off by one\.' must look like 'wrong value: hint text'", errors[0])
+    assert re.search(
+        r"chapter\.md:\d+: ERROR: \{answer\} directive in chapter\.md: hint line "
+        r"'eleven: Off by one\.' must look like 'wrong value: hint text'",
+        errors[0],
+    )
     assert "dlbook-answer" not in (out / "chapter.html").read_text(encoding="utf-8")
 
 
@@ -115,8 +133,7 @@ RST_PAGE = textwrap.dedent("""\
 
 
 def test_the_directive_works_in_a_restructuredtext_page(tmp_path):
-    out, warnings = build(tmp_path, {"chapter.rst": RST_PAGE.format(hint="9: You forgot the *biases*.")},
-                          conf=RST_CONF)
+    out, warnings = build(tmp_path, {"chapter.rst": RST_PAGE.format(hint="9: You forgot the *biases*.")}, conf=RST_CONF)
     assert warnings.strip() == ""
     page = (out / "chapter.html").read_text(encoding="utf-8")
     assert 'data-expect="11"' in page and 'data-tolerance="0"' in page
@@ -125,12 +142,14 @@ def test_the_directive_works_in_a_restructuredtext_page(tmp_path):
 
 def test_a_markup_error_in_a_hint_is_a_build_error(tmp_path):
     """reST's inline parser reports an unclosed emphasis; MyST's never reports one."""
-    out, warnings = build(tmp_path, {"chapter.rst": RST_PAGE.format(hint="9: You forgot the *biases.")},
-                          conf=RST_CONF)
+    out, warnings = build(tmp_path, {"chapter.rst": RST_PAGE.format(hint="9: You forgot the *biases.")}, conf=RST_CONF)
     errors = [line for line in warnings.splitlines() if "ERROR" in line]
     assert len(errors) == 1, warnings
-    assert re.search(r"chapter\.rst:\d+: ERROR: \{answer\} directive in chapter\.rst: hint "
-                     r"'You forgot the \*biases\.' has a markup error: .*emphasis", errors[0])
+    assert re.search(
+        r"chapter\.rst:\d+: ERROR: \{answer\} directive in chapter\.rst: hint "
+        r"'You forgot the \*biases\.' has a markup error: .*emphasis",
+        errors[0],
+    )
     assert "dlbook-answer" not in (out / "chapter.html").read_text(encoding="utf-8")
 
 
@@ -144,9 +163,11 @@ def test_the_pdf_keeps_the_question_and_drops_the_box(tmp_path):
     (sphinx-exercise renders exercises only to HTML and LaTeX, so the answer
     box's text, man and texinfo skips are never reached from a chapter.)
     """
-    out, warnings = build(tmp_path, {"chapter.md": myst_exercise(
-        ":expect: 12", ":prompt: Number of parameters", "11: Count the biases too.")},
-                          builder="latex")
+    out, warnings = build(
+        tmp_path,
+        {"chapter.md": myst_exercise(":expect: 12", ":prompt: Number of parameters", "11: Count the biases too.")},
+        builder="latex",
+    )
     assert warnings.strip() == ""
     written = "\n".join(p.read_text(encoding="utf-8") for p in out.glob("*.tex"))
     assert "Question text." in written

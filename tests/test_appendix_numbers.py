@@ -27,8 +27,11 @@ class TestGeneralization:
         X, y = data.noisy_sine(n=220, seed=0, noise=0.3)
         X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=20, random_state=0)
         X_val, X_test, y_val, y_test = train_test_split(X_rest, y_rest, test_size=100, random_state=0)
-        for key, (X_part, y_part) in {"ge_floor_train": (X_train, y_train), "ge_floor_val": (X_val, y_val),
-                                      "ge_floor_test": (X_test, y_test)}.items():
+        for key, (X_part, y_part) in {
+            "ge_floor_train": (X_train, y_train),
+            "ge_floor_val": (X_val, y_val),
+            "ge_floor_test": (X_test, y_test),
+        }.items():
             close(self.values[key], np.mean((np.sin(X_part) - y_part) ** 2), tol=1e-6)
 
     def test_sine_network_parameter_count(self):

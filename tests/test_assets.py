@@ -37,8 +37,7 @@ def test_missing_node_modules_says_run_npm_ci(tmp_path, monkeypatch):
 
 def test_stale_node_modules_say_which_package(tmp_path):
     modules = fake_node_modules(tmp_path, {"mathjax": "3.2.2", "mermaid": "10.0.0"})
-    lock = {"packages": {"node_modules/mathjax": {"version": "3.2.2"},
-                         "node_modules/mermaid": {"version": "11.12.1"}}}
+    lock = {"packages": {"node_modules/mathjax": {"version": "3.2.2"}, "node_modules/mermaid": {"version": "11.12.1"}}}
     (tmp_path / "package-lock.json").write_text(json.dumps(lock))
     with pytest.raises(ExtensionError, match=r"mermaid 10\.0\.0 .* pins 11\.12\.1"):
         assets.check_versions(modules)
@@ -48,11 +47,20 @@ def test_the_lock_file_pins_what_node_modules_holds():
     assets.check_versions(ROOT / "node_modules")  # raises if `npm ci` is due
 
 
-@pytest.mark.parametrize("bundle, needed", [
-    ("mathjax", ["tex-mml-chtml.js", "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
-                 "input/tex/extensions/boldsymbol.js"]),
-    ("mermaid", ["mermaid.esm.min.mjs"]),
-])
+@pytest.mark.parametrize(
+    "bundle, needed",
+    [
+        (
+            "mathjax",
+            [
+                "tex-mml-chtml.js",
+                "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+                "input/tex/extensions/boldsymbol.js",
+            ],
+        ),
+        ("mermaid", ["mermaid.esm.min.mjs"]),
+    ],
+)
 def test_bundles_hold_the_entry_point_and_what_it_loads(bundle, needed):
     chosen = next(b for b in assets.BUNDLES if b.name == bundle)
     files = {str(p) for p in assets.bundle_files(ROOT / "node_modules", chosen)}
@@ -85,7 +93,6 @@ def test_mermaid_loader_is_dropped_where_there_is_no_diagram():
 
 
 def test_body_fixes_remove_the_mismatched_label_and_deprecated_role():
-    context = {"body": '<summary aria-label="Toggle hidden content">\n'
-                       '<div class="citation" role="doc-biblioentry">'}
+    context = {"body": '<summary aria-label="Toggle hidden content">\n<div class="citation" role="doc-biblioentry">'}
     assets.fix_body(None, "page", "page.html", context, None)
     assert context["body"] == '<summary>\n<div class="citation" role="listitem">'

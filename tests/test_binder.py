@@ -89,8 +89,18 @@ def requirement_pins(path: Path) -> tuple[dict[str, str], list[str]]:
 
 
 #: What a reader needs to open and run a chapter; nothing else goes to Binder.
-READER_PACKAGES = {"jupytext", "jupyterlab", "jupyter-server", "ipykernel", "myst-nb",
-                   "numpy", "matplotlib", "scikit-learn", "torch", "tqdm"}
+READER_PACKAGES = {
+    "jupytext",
+    "jupyterlab",
+    "jupyter-server",
+    "ipykernel",
+    "myst-nb",
+    "numpy",
+    "matplotlib",
+    "scikit-learn",
+    "torch",
+    "tqdm",
+}
 
 
 def test_binder_installs_the_readers_packages_with_the_authors_pins():
@@ -98,7 +108,8 @@ def test_binder_installs_the_readers_packages_with_the_authors_pins():
     binder, binder_other = requirement_pins(BINDER / "requirements.txt")
     assert set(binder) == READER_PACKAGES, (
         f"binder/requirements.txt is the reader's environment: missing {sorted(READER_PACKAGES - set(binder))}, "
-        f"not for readers {sorted(set(binder) - READER_PACKAGES)}")
+        f"not for readers {sorted(set(binder) - READER_PACKAGES)}"
+    )
     assert binder.pop("torch") == f"{ours['torch'].split('+')[0]}+cpu", "Binder needs the CPU build of torch"
     different = {name: (version, ours.get(name)) for name, version in binder.items() if ours.get(name) != version}
     assert not different, f"binder pins differ from requirements.txt (binder, author): {different}"
@@ -117,7 +128,8 @@ def test_binder_python_matches_the_one_make_uses():
         for ci_version in re.findall(r"python-version:\s*[\"']?([\d.]+)", workflow.read_text()):
             assert ci_version == version, f"{workflow.name} uses Python {ci_version}, Binder {version}"
     assert sys.version_info[:2] == tuple(int(p) for p in version.split(".")), (
-        "the tests run on a different Python than Binder will")
+        "the tests run on a different Python than Binder will"
+    )
 
 
 def test_postbuild_is_an_executable_bash_script_that_stops_on_errors():
@@ -137,7 +149,8 @@ def test_overrides_name_a_viewer_that_the_installed_jupytext_provides():
     labext = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-jupytext"
     bundles = [p.read_text(errors="ignore") for p in labext.rglob("*.js")]
     assert any('"Jupytext Notebook"' in b or "'Jupytext Notebook'" in b for b in bundles), (
-        f"no 'Jupytext Notebook' factory in {labext}")
+        f"no 'Jupytext Notebook' factory in {labext}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -158,8 +171,7 @@ class Server:
         query["token"] = self.token
         url = f"{self.url}{path}?{urllib.parse.urlencode(query)}"
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=120) as response:
             text = response.read().decode()
         return json.loads(text) if text else {}
@@ -173,23 +185,36 @@ def jupyter(tmp_path_factory):
     # repo2docker runs postBuild from the repository root with NB_PYTHON_PREFIX
     # set to the environment's prefix; we point it at a temporary prefix so
     # the test never writes into .venv.
-    subprocess.run(["bash", str(BINDER / "postBuild")], cwd=ROOT, check=True, capture_output=True,
-                   env=dict(os.environ, NB_PYTHON_PREFIX=str(prefix)))
+    subprocess.run(
+        ["bash", str(BINDER / "postBuild")],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, NB_PYTHON_PREFIX=str(prefix)),
+    )
     settings = prefix / "share" / "jupyter" / "lab" / "settings"
     assert (settings / "overrides.json").read_text() == (BINDER / "overrides.json").read_text()
 
     port, token = free_port(), uuid.uuid4().hex
-    env = dict(os.environ,
-               JUPYTER_CONFIG_DIR=str(tmp / "config"),  # no personal config leaks in
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
-    command = [str(VENV_BIN / "jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={ROOT}",
-               # Binder's JupyterLab reads overrides.json from
-               # <prefix>/share/jupyter/lab/settings; ours is in the temporary prefix.
-               f"--LabApp.app_settings_dir={settings}"]
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),  # no personal config leaks in
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+    )
+    command = [
+        str(VENV_BIN / "jupyter-lab"),
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={ROOT}",
+        # Binder's JupyterLab reads overrides.json from
+        # <prefix>/share/jupyter/lab/settings; ours is in the temporary prefix.
+        f"--LabApp.app_settings_dir={settings}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log = open(tmp / "server.log", "w")
@@ -254,20 +279,41 @@ class KernelChannel:
         import websocket  # websocket-client, a dependency of jupyter_server
 
         self.session = uuid.uuid4().hex
-        url = (server.url.replace("http://", "ws://")
-               + f"/api/kernels/{kernel_id}/channels?session_id={self.session}&token={server.token}")
+        url = (
+            server.url.replace("http://", "ws://")
+            + f"/api/kernels/{kernel_id}/channels?session_id={self.session}&token={server.token}"
+        )
         self.ws = websocket.create_connection(url, timeout=300)
 
     def execute(self, code: str) -> list[dict]:
         """Run ``code``; return the iopub and shell messages that answer it."""
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
-                       "session": self.session, "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-        }))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": "test",
+                        "session": self.session,
+                        "version": "5.3",
+                        "date": "",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         replies, idle, reply = [], False, False
         while not (idle and reply):
             message = json.loads(self.ws.recv())
@@ -291,9 +337,16 @@ def test_a_chapter_runs_in_a_kernel_started_by_the_server(jupyter):
     notebook = model["content"]
     start = time.perf_counter()
     # JupyterLab opens a notebook by creating a session for its path.
-    session = jupyter.request("POST", "/api/sessions", {
-        "path": RUN_CHAPTER, "name": Path(RUN_CHAPTER).name, "type": "notebook",
-        "kernel": {"name": notebook["metadata"]["kernelspec"]["name"]}})
+    session = jupyter.request(
+        "POST",
+        "/api/sessions",
+        {
+            "path": RUN_CHAPTER,
+            "name": Path(RUN_CHAPTER).name,
+            "type": "notebook",
+            "kernel": {"name": notebook["metadata"]["kernelspec"]["name"]},
+        },
+    )
     kernel_id = session["kernel"]["id"]
     channel = KernelChannel(jupyter, kernel_id)
     failures, ran = [], 0
@@ -308,14 +361,15 @@ def test_a_chapter_runs_in_a_kernel_started_by_the_server(jupyter):
             ran += 1
             errors = [m["content"] for m in messages if m["msg_type"] == "error"]
             if errors and "raises-exception" not in tags:
-                failures.append(f"cell {number}: {errors[0]['ename']}: {errors[0]['evalue']}\n"
-                                f"{cell['source'][:300]}")
+                failures.append(f"cell {number}: {errors[0]['ename']}: {errors[0]['evalue']}\n{cell['source'][:300]}")
     finally:
         channel.close()
         jupyter.request("DELETE", f"/api/sessions/{session['id']}")
     seconds = time.perf_counter() - start
-    print(f"\nBinder emulation: server open in {jupyter.seconds_to_open:.1f} s; "
-          f"{RUN_CHAPTER} ({ran} code cells) executed through the server's kernel in {seconds:.1f} s")
+    print(
+        f"\nBinder emulation: server open in {jupyter.seconds_to_open:.1f} s; "
+        f"{RUN_CHAPTER} ({ran} code cells) executed through the server's kernel in {seconds:.1f} s"
+    )
     assert ran > 0
     assert failures == [], "\n\n".join(failures)
 
@@ -361,12 +415,13 @@ def test_every_launch_link_points_at_this_repository_branch_and_file(site):
             assert match.group(3) == branch, f"{page.name}: {href} is not on branch {branch}"
             urlpath = urllib.parse.parse_qs(url.query)["urlpath"][0]
             assert urlpath.startswith(prefix + "/"), f"{page.name}: {href} does not open {interface}"
-            target = urlpath[len(prefix) + 1:]
+            target = urlpath[len(prefix) + 1 :]
             assert (ROOT / target).is_file(), f"{page.name}: {href} opens {target}, which does not exist"
             assert target == page.relative_to(site).with_suffix(".md").as_posix(), (
-                f"{page.name} launches {target}, not its own chapter")
+                f"{page.name} launches {target}, not its own chapter"
+            )
     assert links > 0, "no Binder launch links in the built site"
-    for chapter, page in built_chapter_pages():
+    for _chapter, page in built_chapter_pages():
         assert BINDER_LINK.search(page.read_text(encoding="utf-8")), f"{page} has no Binder link"
 
 
@@ -404,7 +459,7 @@ def test_each_chapter_page_offers_its_notebook_with_outputs_and_its_source(site,
 def test_live_code_starts_only_when_the_reader_asks(site):
     repository = config()["repository"]
     owner_repo = "/".join(urllib.parse.urlparse(repository["url"]).path.strip("/").split("/")[:2])
-    for chapter, page in built_chapter_pages():
+    for _chapter, page in built_chapter_pages():
         html = page.read_text(encoding="utf-8")
         assert "btn-launch-thebe" in html, f"{page.name}: no Live Code button"
         # thebe itself (from unpkg) is fetched by the button, never by the page
@@ -430,27 +485,35 @@ def sphinx_project(tmp_path: Path, chapter_text: str, mode: str = "off") -> Path
     (src / "conf.py").write_text(
         'extensions = ["myst_nb", "dlbook.sphinx.notebooks"]\n'
         f'nb_execution_mode = "{mode}"\nexclude_patterns = ["_build"]\n'
-        f'nb_execution_cache_path = "{tmp_path / "cache"}"\n')
+        f'nb_execution_cache_path = "{tmp_path / "cache"}"\n'
+    )
     (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n")
     (src / "chapter.md").write_text(chapter_text)
     return src
 
 
 def sphinx_build(src: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-                           str(src), str(out)], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
-@pytest.mark.parametrize("text, missing", [
-    (HEADER.format(kernelspec="") + CELLS, "no kernelspec"),
-    (CELLS, "no kernelspec"),
-    ("---\n" + KERNELSPEC + "---\n" + CELLS, "no jupytext header"),
-], ids=["no-kernelspec", "no-front-matter", "no-jupytext-header"])
+@pytest.mark.parametrize(
+    "text, missing",
+    [
+        (HEADER.format(kernelspec="") + CELLS, "no kernelspec"),
+        (CELLS, "no kernelspec"),
+        ("---\n" + KERNELSPEC + "---\n" + CELLS, "no jupytext header"),
+    ],
+    ids=["no-kernelspec", "no-front-matter", "no-jupytext-header"],
+)
 def test_a_chapter_without_kernelspec_fails_the_build_named(tmp_path, text, missing):
     result = sphinx_build(sphinx_project(tmp_path, text), tmp_path / "out")
     assert result.returncode != 0
-    assert re.search(rf"chapter\.md:1: ERROR: chapter\.md has code cells but .*{missing}", result.stderr), (
-        result.stderr)
+    assert re.search(rf"chapter\.md:1: ERROR: chapter\.md has code cells but .*{missing}", result.stderr), result.stderr
 
 
 def test_a_chapter_without_code_needs_no_kernelspec(tmp_path):
@@ -467,9 +530,12 @@ def test_the_download_has_jupytext_cells_and_the_executed_outputs(tmp_path):
     """
     src = sphinx_project(tmp_path, HEADER.format(kernelspec=KERNELSPEC) + CELLS, mode="cache")
     for extra in ([], ["-E"]):
-        result = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", *extra, "-b", "html",
-                                 str(src), str(tmp_path / "out")],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-W", "-q", *extra, "-b", "html", str(src), str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         notebook = json.loads((tmp_path / "out" / "_sources" / "chapter.ipynb").read_text())
         [code] = [c for c in notebook["cells"] if c["cell_type"] == "code"]

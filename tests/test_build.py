@@ -38,12 +38,12 @@ def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     for folder in ("_static", "_templates"):  # site assets the config refers to
         if (ROOT / "book" / folder).is_dir():
             shutil.copytree(ROOT / "book" / folder, root / "book" / folder)
-    (root / "book" / "references.bib").write_text(
-        "@misc{key2026, title={A title}, author={Someone}, year={2026}}\n")
+    (root / "book" / "references.bib").write_text("@misc{key2026, title={A title}, author={Someone}, year={2026}}\n")
     (root / "book" / "index.md").write_text("# A test book\n\nThe front page.\n")
     chapters = "\n".join(f"      - file: book/{name}" for name in pages)
     (root / "_toc.yml").write_text(
-        f"format: jb-book\nroot: book/index\nparts:\n  - caption: Only part\n    chapters:\n{chapters}\n")
+        f"format: jb-book\nroot: book/index\nparts:\n  - caption: Only part\n    chapters:\n{chapters}\n"
+    )
     for name, text in pages.items():
         (root / "book" / f"{name}.md").write_text(text)
     return root
@@ -51,8 +51,14 @@ def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
 
 def build(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(root / "src"))
-    return subprocess.run([sys.executable, str(root / "tools" / "build.py"), *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(root / "tools" / "build.py"), *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 GOOD = chapter("""\
@@ -100,13 +106,19 @@ def test_a_cell_tagged_raises_exception_does_not_fail_the_build(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("# Broken link\n\nSee {doc}`no-such-chapter`.\n", ["refs.md", "no-such-chapter"]),
-    ("# Broken ref\n\nSee {ref}`no-such-label`.\n", ["refs.md", "no-such-label"]),
-    # sphinx-exercise reports this one against the root page, so the label names it.
-    ("# Bad solution\n\n````{solution} no-such-exercise\n:class: dropdown\n\nText.\n````\n",
-     ["undefined label: no-such-exercise"]),
-], ids=["doc", "ref", "exercise-label"])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("# Broken link\n\nSee {doc}`no-such-chapter`.\n", ["refs.md", "no-such-chapter"]),
+        ("# Broken ref\n\nSee {ref}`no-such-label`.\n", ["refs.md", "no-such-label"]),
+        # sphinx-exercise reports this one against the root page, so the label names it.
+        (
+            "# Bad solution\n\n````{solution} no-such-exercise\n:class: dropdown\n\nText.\n````\n",
+            ["undefined label: no-such-exercise"],
+        ),
+    ],
+    ids=["doc", "ref", "exercise-label"],
+)
 def test_a_broken_reference_fails_the_build_named(tmp_path, body, expected):
     result = build(make_book(tmp_path, {"refs": body}))
     output = result.stdout + result.stderr
@@ -190,8 +202,14 @@ def test_a_library_edit_reexecutes_exactly_the_chapters_that_import_it(tmp_path,
         again = build(root)
     else:
         env = dict(os.environ, PYTHONPATH=str(root / "src"))
-        again = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", "."], cwd=root,
-                               env=env, capture_output=True, text=True, timeout=600)
+        again = subprocess.run(
+            [str(Path(sys.executable).parent / "jupyter-book"), "build", "."],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert again.returncode == 0, again.stdout + again.stderr
     after = cache_uris(root)
     rerun = sorted(name for name in after if after[name] != before[name])
@@ -268,8 +286,10 @@ def test_a_false_claim_fails_the_build_and_names_chapter_and_claim(tmp_path):
 
 def test_the_chapter_template_builds_as_a_chapter(tmp_path):
     """book/_template.md is what CONTRIBUTING.md tells authors to copy: it must build cleanly."""
-    glossary = ("# Glossary\n\n```{glossary}\nneuron\n  A unit that computes.\n\n"
-                "activation\n  The function a neuron applies.\n```\n")
+    glossary = (
+        "# Glossary\n\n```{glossary}\nneuron\n  A unit that computes.\n\n"
+        "activation\n  The function a neuron applies.\n```\n"
+    )
     template = (ROOT / "book" / "_template.md").read_text()
     root = make_book(tmp_path, {"sigmoid-saturation": template, "glossary": glossary})
     result = build(root)

@@ -16,8 +16,8 @@ hold them to the thresholds below. The prose of both chapters draws
 conclusions from these numbers ("the classic model is as good"); if a change
 to the data, the model or ``dlbook`` makes them false, these tests say so.
 
-Set ``DLBOOK_HTML`` to test another build directory, for example a partial
-build made with ``.ci/book.py --only``.
+Set ``DLBOOK_HTML`` to test another build directory, for example a copy of
+the site built elsewhere.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class _TableInElement(HTMLParser):
     def __init__(self, element_id: str) -> None:
         super().__init__(convert_charrefs=True)
         self.element_id = element_id
-        self.depth = 0          # > 0 while inside the element
+        self.depth = 0  # > 0 while inside the element
         self.found = False
         self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
@@ -170,8 +170,8 @@ class TestClinical:
         network, logistic = row(table, "accuracy", self.name)
         assert logistic >= CLINICAL_MIN_ACCURACY, f"logistic-regression test accuracy {logistic}"
         assert abs(network - logistic) <= MAX_GAP_TO_CLASSIC, (
-            f"network {network} vs logistic regression {logistic}: the chapter says they are "
-            f"equally good")
+            f"network {network} vs logistic regression {logistic}: the chapter says they are equally good"
+        )
 
     def test_roc_auc_of_both_models(self, clinical_table):
         network, logistic = row(clinical_table, "ROC AUC", self.name)
@@ -179,7 +179,8 @@ class TestClinical:
         assert CLINICAL_MIN_AUC <= logistic <= 1.0, f"logistic-regression AUC {logistic}"
         assert abs(network - logistic) <= CLINICAL_MAX_AUC_GAP, (
             f"AUC network {network} vs logistic regression {logistic}: the chapter says the "
-            f"test set cannot tell them apart")
+            f"test set cannot tell them apart"
+        )
 
     def test_threshold_for_high_sensitivity_trades_false_alarms(self):
         try:
@@ -219,8 +220,8 @@ class TestIris:
         svm = row(table, "RBF support vector machine", self.name)[1]
         assert network >= IRIS_MIN_MEAN_ACCURACY and svm >= IRIS_MIN_MEAN_ACCURACY
         assert abs(network - svm) <= MAX_GAP_TO_CLASSIC, (
-            f"mean accuracy network {network} vs SVM {svm}: the chapter concludes they are "
-            f"equally good")
+            f"mean accuracy network {network} vs SVM {svm}: the chapter concludes they are equally good"
+        )
 
     def test_parameter_count_is_193(self):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(self.name)))
@@ -237,7 +238,8 @@ class TestIris:
         one_flower = 1 / IRIS_TEST_FLOWERS
         assert abs(network - svm) <= 2 * one_flower + 1e-3, (
             f"seed-0 test accuracy network {network} vs SVM {svm}: more than two of the "
-            f"{IRIS_TEST_FLOWERS} test flowers apart")
+            f"{IRIS_TEST_FLOWERS} test flowers apart"
+        )
 
     def test_page_never_mentions_notes(self):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(self.name))).lower()

@@ -49,8 +49,7 @@ def number_after(text: str, pattern: str, page: str) -> float:
     """The number captured by ``pattern`` (one group) in ``text``; fail clearly if absent."""
     found = re.findall(pattern, text)
     if not found:
-        pytest.fail(f"book/{page}.html has no sentence matching {pattern!r}: "
-                    f"was the headline sentence reworded?")
+        pytest.fail(f"book/{page}.html has no sentence matching {pattern!r}: was the headline sentence reworded?")
     values = {float(value.replace(",", "")) for value in found}
     assert len(values) == 1, f"book/{page}.html states different values for {pattern!r}: {sorted(values)}"
     return values.pop()
@@ -67,13 +66,13 @@ def test_digits_test_accuracy_meets_threshold():
     percent = number_after(text, r"test accuracy of " + NUMBER + r" ?%", "case-digits")
     assert 0 <= percent <= 100
     assert percent / 100 >= DIGITS_MIN_ACCURACY, (
-        f"digits test accuracy on the page is {percent}%, below {DIGITS_MIN_ACCURACY:.0%}")
+        f"digits test accuracy on the page is {percent}%, below {DIGITS_MIN_ACCURACY:.0%}"
+    )
 
 
 def test_digits_mnist_parameter_count_is_right():
     text = page_text("case-digits")
-    count = number_after(text, r"The 784-16-16-10 network has " + NUMBER + " parameters",
-                         "case-digits")
+    count = number_after(text, r"The 784-16-16-10 network has " + NUMBER + " parameters", "case-digits")
     assert count == (784 * 16 + 16) + (16 * 16 + 16) + (16 * 10 + 10) == 13_002
 
 
@@ -81,7 +80,8 @@ def test_physics_in_range_rmse_meets_threshold():
     text = page_text("case-physics")
     rmse = number_after(text, r"in-range test RMSE is " + NUMBER + " m", "case-physics")
     assert 0 < rmse < PHYSICS_MAX_RMSE_M, (
-        f"physics in-range test RMSE on the page is {rmse} m, not below {PHYSICS_MAX_RMSE_M} m")
+        f"physics in-range test RMSE on the page is {rmse} m, not below {PHYSICS_MAX_RMSE_M} m"
+    )
 
 
 def test_physics_extrapolation_is_much_worse_than_interpolation():
@@ -92,7 +92,8 @@ def test_physics_extrapolation_is_much_worse_than_interpolation():
     inside, outside = (float(value.replace(",", "")) for value in match.groups())
     assert outside >= PHYSICS_MIN_EXTRAPOLATION_RATIO * inside, (
         f"extrapolation error {outside} m is not {PHYSICS_MIN_EXTRAPOLATION_RATIO}x the "
-        f"in-range error {inside} m, so the chapter's 'extrapolates badly' no longer holds")
+        f"in-range error {inside} m, so the chapter's 'extrapolates badly' no longer holds"
+    )
 
 
 def test_digits_narrow_network_is_undertrained_not_hopeless():

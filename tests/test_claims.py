@@ -24,8 +24,11 @@ def test_a_true_claim_passes_silently():
 
 
 def test_a_false_claim_names_itself_and_its_evidence():
-    with pytest.raises(claims.ClaimError, match=r"the page claims: dropout stays lower; but this is false "
-                                                r"\(dropout=0\.4, plain=0\.3\)"):
+    with pytest.raises(
+        claims.ClaimError,
+        match=r"the page claims: dropout stays lower; but this is false "
+        r"\(dropout=0\.4, plain=0\.3\)",
+    ):
         claims.check(0.4 < 0.3, "dropout stays lower", dropout=0.4, plain=0.3)
 
 
@@ -46,14 +49,17 @@ def test_a_claim_must_say_what_it_claims(claim):
         claims.check(True, claim)
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("claims.check(a < b, 'x')", 1),
-    ("from dlbook.claims import check\ncheck(1, 'x')\ncheck(2, 'y')", 2),
-    ("for s in seeds:\n    claims.check(s > 0, 'every seed')", 1),
-    ("np.testing.assert_allclose(a, b)\nprint('check')", 0),
-    ("%timeit claims.check(1, 'x')", 0),  # not Python: a magic
-    ("", 0),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("claims.check(a < b, 'x')", 1),
+        ("from dlbook.claims import check\ncheck(1, 'x')\ncheck(2, 'y')", 2),
+        ("for s in seeds:\n    claims.check(s > 0, 'every seed')", 1),
+        ("np.testing.assert_allclose(a, b)\nprint('check')", 0),
+        ("%timeit claims.check(1, 'x')", 0),  # not Python: a magic
+        ("", 0),
+    ],
+)
 def test_count_claims(code, expected):
     assert claims.count_claims(code) == expected
 
@@ -91,9 +97,11 @@ def test_claims_table_lists_chapters_with_code_in_toc_order(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text(
         'extensions = ["myst_nb", "sphinx_external_toc", "dlbook.sphinx.claims"]\n'
-        'external_toc_path = "_toc.yml"\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n')
+        'external_toc_path = "_toc.yml"\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n'
+    )
     (src / "_toc.yml").write_text(
-        "root: index\nsubtrees:\n  - entries:\n      - file: zeta\n      - file: alpha\n      - file: prose\n")
+        "root: index\nsubtrees:\n  - entries:\n      - file: zeta\n      - file: alpha\n      - file: prose\n"
+    )
     (src / "index.md").write_text("# Index\n\n```{claims-table}\n```\n")
     (src / "zeta.md").write_text(COUNTED)
     (src / "alpha.md").write_text(chapter("# Alpha\n\n```{code-cell} ipython3\nprint(1)\n```\n"))
@@ -106,8 +114,10 @@ def test_claims_table_lists_chapters_with_code_in_toc_order(tmp_path):
         app.cleanup()
     assert "WARNING" not in warning.getvalue(), warning.getvalue()
     soup = BeautifulSoup((tmp_path / "build" / "html" / "index.html").read_text(), "html.parser")
-    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all("td")]
-            for row in soup.select("table.claims-table tbody tr")]
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+        for row in soup.select("table.claims-table tbody tr")
+    ]
     assert rows == [["Counted", "3"], ["Alpha", "0"], ["All chapters", "3"]]
     assert soup.select_one("table.claims-table a[href='zeta.html']") is not None
 

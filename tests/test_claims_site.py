@@ -22,8 +22,11 @@ SOURCES = re.compile(r"lecture notes|course notes", re.IGNORECASE)
 
 
 def chapters_with_code() -> list[str]:
-    return [name for name in bookdata.toc_files(ROOT / "_toc.yml")
-            if has_code_cells((ROOT / name).with_suffix(".md").read_text(encoding="utf-8"))]
+    return [
+        name
+        for name in bookdata.toc_files(ROOT / "_toc.yml")
+        if has_code_cells((ROOT / name).with_suffix(".md").read_text(encoding="utf-8"))
+    ]
 
 
 def test_no_page_speaks_of_the_notes_the_book_was_planned_from():
@@ -46,7 +49,8 @@ NO_RESULTS = {"book/how-this-book-was-built"}
 @pytest.mark.parametrize("name", [n for n in chapters_with_code() if n not in NO_RESULTS])
 def test_every_chapter_with_code_checks_its_claims(name):
     assert chapter_claims((ROOT / name).with_suffix(".md")) >= 3, (
-        f"{name}.md: back its comparative and quantitative sentences with dlbook.claims.check")
+        f"{name}.md: back its comparative and quantitative sentences with dlbook.claims.check"
+    )
 
 
 def test_the_colophon_table_counts_what_the_sources_hold():
@@ -54,8 +58,13 @@ def test_the_colophon_table_counts_what_the_sources_hold():
     page = HTML / "book" / "how-this-book-was-built.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     # The colophon's own row links to itself ("#").
-    shown = {row.find("a")["href"].replace("#", page.name): int(row.find_all("td")[1].get_text(strip=True))
-             for row in soup.select("table.claims-table tbody tr") if row.find("a")}
-    expected = {f"{name.removeprefix('book/')}.html": chapter_claims((ROOT / name).with_suffix(".md"))
-                for name in chapters_with_code()}
+    shown = {
+        row.find("a")["href"].replace("#", page.name): int(row.find_all("td")[1].get_text(strip=True))
+        for row in soup.select("table.claims-table tbody tr")
+        if row.find("a")
+    }
+    expected = {
+        f"{name.removeprefix('book/')}.html": chapter_claims((ROOT / name).with_suffix(".md"))
+        for name in chapters_with_code()
+    }
     assert shown == expected

@@ -22,6 +22,7 @@ LOADERS = {
 
 # -- generated sets -------------------------------------------------------------------
 
+
 def test_six_cells():
     X, y = data.six_cells()
     assert X.shape == (6, 2) and y.shape == (6, 1)
@@ -39,11 +40,11 @@ def test_crop_yields_is_deterministic_and_follows_its_rule():
     np.testing.assert_array_equal(Y, Y2)
     assert not np.array_equal(data.crop_yields(seed=1)[1], Y)
     assert X.shape == (15, 3) and Y.shape == (15, 2) and X.dtype == Y.dtype == np.float32
-    assert X[:, 0].min() >= 15 and X[:, 0].max() <= 35        # temperature, deg C
-    assert X[:, 1].min() >= 40 and X[:, 1].max() <= 160       # rainfall, mm
-    assert X[:, 2].min() >= 30 and X[:, 2].max() <= 80        # humidity, %
+    assert X[:, 0].min() >= 15 and X[:, 0].max() <= 35  # temperature, deg C
+    assert X[:, 1].min() >= 40 and X[:, 1].max() <= 160  # rainfall, mm
+    assert X[:, 2].min() >= 30 and X[:, 2].max() <= 80  # humidity, %
     residual = Y - (X @ data.CROP_WEIGHTS + data.CROP_BIAS)
-    assert np.abs(residual).max() < 4.0                       # noise sd 1 t/ha
+    assert np.abs(residual).max() < 4.0  # noise sd 1 t/ha
     assert (Y > 0).all()
     assert data.crop_yields(seed=3, n_samples=40)[0].shape == (40, 3)
 
@@ -55,9 +56,15 @@ def test_crop_rule_is_recoverable_by_least_squares():
     np.testing.assert_allclose(coefficients[:3], data.CROP_WEIGHTS, atol=0.02)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("and", [0, 0, 0, 1]), ("or", [0, 1, 1, 1]), ("xor", [0, 1, 1, 0]), ("XOR", [0, 1, 1, 0]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("and", [0, 0, 0, 1]),
+        ("or", [0, 1, 1, 1]),
+        ("xor", [0, 1, 1, 0]),
+        ("XOR", [0, 1, 1, 0]),
+    ],
+)
 def test_logic_gates(name, expected):
     X, y = data.logic_gate(name)
     np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
@@ -93,7 +100,8 @@ def test_projectile_height_closed_form():
     speed, angle, g = 20.0, np.deg2rad(45.0), 9.81
     t_peak = speed * np.sin(angle) / g
     assert float(data.projectile_height(speed, angle, t_peak, g)) == pytest.approx(
-        speed ** 2 * np.sin(angle) ** 2 / (2 * g))
+        speed**2 * np.sin(angle) ** 2 / (2 * g)
+    )
     assert float(data.projectile_height(speed, angle, 2 * t_peak, g)) == pytest.approx(0.0, abs=1e-12)
     assert float(data.projectile_height(speed, angle, 0.0)) == 0.0
 
@@ -112,22 +120,26 @@ def test_projectile_samples():
     assert 0.3 < np.std(noisy - y) < 0.7
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: data.noisy_sine(0), ValueError, "n must be >= 1; got 0"),
-    (lambda: data.noisy_sine(10, seed=1.5), TypeError, "seed must be an integer; got float"),
-    (lambda: data.noisy_sine(10, noise=-1.0), ValueError, "noise must be a number >= 0; got -1.0"),
-    (lambda: data.projectile(5, noise="big"), ValueError, "noise must be a number >= 0"),
-    (lambda: data.crop_yields(n_samples=0), ValueError, "n_samples must be >= 1"),
-    (lambda: data.crop_yields(seed="0"), TypeError, "seed must be an integer"),
-    (lambda: data.projectile_height("fast", 0.5, 1.0), TypeError, "speed must be numbers"),
-    (lambda: data.projectile_height(10.0, np.nan, 1.0), ValueError, "angle must not contain NaN"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: data.noisy_sine(0), ValueError, "n must be >= 1; got 0"),
+        (lambda: data.noisy_sine(10, seed=1.5), TypeError, "seed must be an integer; got float"),
+        (lambda: data.noisy_sine(10, noise=-1.0), ValueError, "noise must be a number >= 0; got -1.0"),
+        (lambda: data.projectile(5, noise="big"), ValueError, "noise must be a number >= 0"),
+        (lambda: data.crop_yields(n_samples=0), ValueError, "n_samples must be >= 1"),
+        (lambda: data.crop_yields(seed="0"), TypeError, "seed must be an integer"),
+        (lambda: data.projectile_height("fast", 0.5, 1.0), TypeError, "speed must be numbers"),
+        (lambda: data.projectile_height(10.0, np.nan, 1.0), ValueError, "angle must not contain NaN"),
+    ],
+)
 def test_generated_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
 # -- scikit-learn loaders -------------------------------------------------------------
+
 
 def raw_rows(split: data.Split, part: str) -> np.ndarray:
     """Undo the standardization."""
@@ -210,14 +222,17 @@ def test_digits_scaled_by_16_and_images_kept():
     assert data.load_iris().images_test is None
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(test_size=0.0), ValueError, r"test_size must lie in \(0, 1\); got 0.0"),
-    (dict(test_size=1.0), ValueError, r"test_size must lie in \(0, 1\)"),
-    (dict(test_size="0.2"), TypeError, "test_size must be a fraction"),
-    (dict(val_size=-0.1), ValueError, r"val_size must lie in \[0, 1\)"),
-    (dict(test_size=0.5, val_size=0.5), ValueError, "test_size \\+ val_size < 1"),
-    (dict(seed=None), TypeError, "seed must be an integer; got NoneType"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(test_size=0.0), ValueError, r"test_size must lie in \(0, 1\); got 0.0"),
+        (dict(test_size=1.0), ValueError, r"test_size must lie in \(0, 1\)"),
+        (dict(test_size="0.2"), TypeError, "test_size must be a fraction"),
+        (dict(val_size=-0.1), ValueError, r"val_size must lie in \[0, 1\)"),
+        (dict(test_size=0.5, val_size=0.5), ValueError, "test_size \\+ val_size < 1"),
+        (dict(seed=None), TypeError, "seed must be an integer; got NoneType"),
+    ],
+)
 def test_loader_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         data.load_iris(**kwargs)
@@ -238,6 +253,7 @@ def test_standardize():
 
 
 # -- to_loader -------------------------------------------------------------------------
+
 
 def test_to_loader_types_and_batches():
     X, y = data.six_cells()
@@ -268,15 +284,18 @@ def test_to_loader_shuffle_is_seeded():
         assert torch.equal(xb.ravel().long(), yb)
 
 
-@pytest.mark.parametrize("X, y, batch_size, error, match", [
-    (np.zeros((3, 2)), np.zeros(4), 2, ValueError, r"same number of samples; got X \(3, 2\) and y \(4,\)"),
-    (np.zeros((3, 2)), np.zeros(3), 0, ValueError, "batch_size must be >= 1; got 0"),
-    (np.zeros((3, 2)), np.zeros(3), 2.0, TypeError, "batch_size must be an integer"),
-    (np.zeros((0, 2)), np.zeros(0), 2, ValueError, "X must hold at least one sample"),
-    (np.array([[np.nan]]), np.zeros(1), 1, ValueError, "X must not contain NaN"),
-    (np.array([["a"]]), np.zeros(1), 1, TypeError, "X must hold numbers"),
-    ("X", np.zeros(1), 1, TypeError, "X must be an array or tensor"),
-])
+@pytest.mark.parametrize(
+    "X, y, batch_size, error, match",
+    [
+        (np.zeros((3, 2)), np.zeros(4), 2, ValueError, r"same number of samples; got X \(3, 2\) and y \(4,\)"),
+        (np.zeros((3, 2)), np.zeros(3), 0, ValueError, "batch_size must be >= 1; got 0"),
+        (np.zeros((3, 2)), np.zeros(3), 2.0, TypeError, "batch_size must be an integer"),
+        (np.zeros((0, 2)), np.zeros(0), 2, ValueError, "X must hold at least one sample"),
+        (np.array([[np.nan]]), np.zeros(1), 1, ValueError, "X must not contain NaN"),
+        (np.array([["a"]]), np.zeros(1), 1, TypeError, "X must hold numbers"),
+        ("X", np.zeros(1), 1, TypeError, "X must be an array or tensor"),
+    ],
+)
 def test_to_loader_bad_input(X, y, batch_size, error, match):
     with pytest.raises(error, match=match):
         data.to_loader(X, y, batch_size)
@@ -295,8 +314,12 @@ def test_to_loader_gives_the_batches_a_sample_by_sample_loader_gives():
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(103, 5)), rng.integers(0, 3, size=103)
     fast = data.to_loader(X, y, batch_size=16, shuffle=True, seed=7)
-    plain = DataLoader(TensorDataset(torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)),
-                       batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(7))
+    plain = DataLoader(
+        TensorDataset(torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)),
+        batch_size=16,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(7),
+    )
     for _ in range(2):  # two epochs: the reshuffle agrees too
         pairs = list(zip(fast, plain, strict=True))
         assert len(pairs) == 7

@@ -38,6 +38,7 @@ def torch_trajectory(optimizer_class, x0, num_steps, f=f_torch, **options) -> np
 
 # -- plain gradient descent -------------------------------------------------------
 
+
 def test_gradient_descent_closed_form_on_a_parabola():
     """For (x - 3)^2 every step shrinks the distance to 3 by the factor (1 - 2 lr)."""
     lr, x0 = 0.1, 0.0
@@ -85,6 +86,7 @@ def test_grad_gets_a_copy_of_x():
 
 # -- momentum ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9, 0.99])
 @pytest.mark.parametrize("lr", [0.01, 0.08])
 def test_momentum_equals_torch_sgd_with_momentum(lr, momentum):
@@ -94,8 +96,11 @@ def test_momentum_equals_torch_sgd_with_momentum(lr, momentum):
 
 
 def test_zero_momentum_is_plain_gradient_descent():
-    np.testing.assert_allclose(descent.momentum_descent(grad_numpy, [1.0, 1.0], 0.05, 10, momentum=0.0),
-                               descent.gradient_descent(grad_numpy, [1.0, 1.0], 0.05, 10), rtol=1e-15)
+    np.testing.assert_allclose(
+        descent.momentum_descent(grad_numpy, [1.0, 1.0], 0.05, 10, momentum=0.0),
+        descent.gradient_descent(grad_numpy, [1.0, 1.0], 0.05, 10),
+        rtol=1e-15,
+    )
 
 
 def test_momentum_step_by_hand():
@@ -106,12 +111,16 @@ def test_momentum_step_by_hand():
 
 # -- Adam -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lr, betas, eps", [
-    (0.1, (0.9, 0.999), 1e-8),
-    (0.01, (0.9, 0.999), 1e-8),
-    (0.05, (0.5, 0.9), 1e-3),
-    (0.2, (0.0, 0.99), 1e-8),
-])
+
+@pytest.mark.parametrize(
+    "lr, betas, eps",
+    [
+        (0.1, (0.9, 0.999), 1e-8),
+        (0.01, (0.9, 0.999), 1e-8),
+        (0.05, (0.5, 0.9), 1e-3),
+        (0.2, (0.0, 0.99), 1e-8),
+    ],
+)
 def test_adam_equals_torch_adam(lr, betas, eps):
     ours = descent.adam_descent(grad_numpy, [1.5, -0.8], lr=lr, num_steps=60, betas=betas, eps=eps)
     theirs = torch_trajectory(torch.optim.Adam, [1.5, -0.8], 60, lr=lr, betas=betas, eps=eps)
@@ -138,7 +147,7 @@ def quadratics(draw):
 def test_all_three_match_torch_on_random_quadratics(case, lr, num_steps):
     c, x0 = case
     ct = torch.tensor(c)
-    f = lambda p: 0.5 * torch.sum(ct * p ** 2)  # noqa: E731
+    f = lambda p: 0.5 * torch.sum(ct * p**2)  # noqa: E731
     grad = lambda x: c * x  # noqa: E731
     pairs = [
         (descent.gradient_descent(grad, x0, lr, num_steps), dict(cls=torch.optim.SGD, lr=lr)),
@@ -154,9 +163,11 @@ def test_all_three_match_torch_on_random_quadratics(case, lr, num_steps):
 
 def test_all_three_approach_the_minimum():
     grad = lambda x: 2 * (x - 3)  # noqa: E731
-    for path in (descent.gradient_descent(grad, 0.0, 0.1, 200),
-                 descent.momentum_descent(grad, 0.0, 0.05, 200),
-                 descent.adam_descent(grad, 0.0, 0.1, 500)):
+    for path in (
+        descent.gradient_descent(grad, 0.0, 0.1, 200),
+        descent.momentum_descent(grad, 0.0, 0.05, 200),
+        descent.adam_descent(grad, 0.0, 0.1, 500),
+    ):
         assert path[-1] == pytest.approx(3.0, abs=1e-3)
 
 
@@ -167,41 +178,54 @@ DESCENTS = [descent.gradient_descent, descent.momentum_descent, descent.adam_des
 
 
 @pytest.mark.parametrize("function", DESCENTS)
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(lr=0.0), ValueError, "lr must be a finite number > 0; got 0.0"),
-    (dict(lr=-1.0), ValueError, "lr must be a finite number > 0"),
-    (dict(lr=float("nan")), ValueError, "lr must be a finite number > 0"),
-    (dict(lr="0.1"), TypeError, "lr must be a number"),
-    (dict(num_steps=-1), ValueError, "num_steps must be >= 0"),
-    (dict(num_steps=2.5), TypeError, "num_steps must be an integer"),
-    (dict(x0=float("nan")), ValueError, "x0 must not contain NaN"),
-    (dict(x0="start"), TypeError, "x0 must be numbers"),
-    (dict(grad=3.0), TypeError, "grad must be a function"),
-    (dict(grad=lambda x: np.zeros(3)), ValueError, r"grad\(x\) must return an array shaped like x \(2,\); got \(3,\)"),
-    (dict(grad=lambda x: x * np.nan), ValueError, r"grad\(x\) must not contain NaN"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(lr=0.0), ValueError, "lr must be a finite number > 0; got 0.0"),
+        (dict(lr=-1.0), ValueError, "lr must be a finite number > 0"),
+        (dict(lr=float("nan")), ValueError, "lr must be a finite number > 0"),
+        (dict(lr="0.1"), TypeError, "lr must be a number"),
+        (dict(num_steps=-1), ValueError, "num_steps must be >= 0"),
+        (dict(num_steps=2.5), TypeError, "num_steps must be an integer"),
+        (dict(x0=float("nan")), ValueError, "x0 must not contain NaN"),
+        (dict(x0="start"), TypeError, "x0 must be numbers"),
+        (dict(grad=3.0), TypeError, "grad must be a function"),
+        (
+            dict(grad=lambda x: np.zeros(3)),
+            ValueError,
+            r"grad\(x\) must return an array shaped like x \(2,\); got \(3,\)",
+        ),
+        (dict(grad=lambda x: x * np.nan), ValueError, r"grad\(x\) must not contain NaN"),
+    ],
+)
 def test_descent_bad_input(function, kwargs, error, match):
     arguments = dict(grad=GRAD, x0=[1.0, 2.0], lr=0.1, num_steps=3) | kwargs
     with pytest.raises(error, match=match):
         function(**arguments)
 
 
-@pytest.mark.parametrize("momentum, error, match", [
-    (1.0, ValueError, r"momentum must lie in \[0, 1\); got 1.0"),
-    (-0.1, ValueError, r"momentum must lie in \[0, 1\)"),
-    ("high", TypeError, "momentum must be a number"),
-])
+@pytest.mark.parametrize(
+    "momentum, error, match",
+    [
+        (1.0, ValueError, r"momentum must lie in \[0, 1\); got 1.0"),
+        (-0.1, ValueError, r"momentum must lie in \[0, 1\)"),
+        ("high", TypeError, "momentum must be a number"),
+    ],
+)
 def test_momentum_bad_input(momentum, error, match):
     with pytest.raises(error, match=match):
         descent.momentum_descent(GRAD, 1.0, 0.1, 3, momentum=momentum)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(betas=(1.0, 0.999)), ValueError, r"betas\[0\] must lie in \[0, 1\)"),
-    (dict(betas=(0.9, -0.5)), ValueError, r"betas\[1\] must lie in \[0, 1\)"),
-    (dict(betas=0.9), TypeError, r"betas must be a pair"),
-    (dict(eps=0.0), ValueError, "eps must be a finite number > 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(betas=(1.0, 0.999)), ValueError, r"betas\[0\] must lie in \[0, 1\)"),
+        (dict(betas=(0.9, -0.5)), ValueError, r"betas\[1\] must lie in \[0, 1\)"),
+        (dict(betas=0.9), TypeError, r"betas must be a pair"),
+        (dict(eps=0.0), ValueError, "eps must be a finite number > 0"),
+    ],
+)
 def test_adam_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         descent.adam_descent(GRAD, 1.0, 0.1, 3, **kwargs)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from test_build import build, chapter, make_book
 
 pytestmark = pytest.mark.slow
@@ -128,7 +127,7 @@ def test_incremental_build_equals_clean_build(tmp_path, edit):
         page.write_text(page.read_text().replace("One number that says", "A single number that says"))
     else:
         init = root / "src" / "dlbook" / "__init__.py"
-        init.write_text(init.read_text() + '\nEDITED = True\n')
+        init.write_text(init.read_text() + "\nEDITED = True\n")
     again = build(root)
     assert again.returncode == 0, again.stdout + again.stderr
 

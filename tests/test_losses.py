@@ -40,6 +40,7 @@ logits = st.floats(-1e4, 1e4, allow_nan=False)
 
 # -- values the book states -------------------------------------------------
 
+
 def test_bce_values_in_the_book():
     assert losses.binary_cross_entropy([1.0], [0.1]) == pytest.approx(2.302585, abs=1e-6)
     assert losses.binary_cross_entropy([1.0], [0.9]) == pytest.approx(0.105361, abs=1e-6)
@@ -103,6 +104,7 @@ def test_nll_loss_takes_log_probabilities():
 
 # -- agreement with torch.nn.functional -------------------------------------
 
+
 @given(paired(reals, reals))
 def test_mse_equals_torch(pair):
     y, y_hat = pair
@@ -132,8 +134,9 @@ def test_bce_with_logits_equals_torch_for_large_logits(pair):
 def test_bce_with_logits_equals_bce_of_sigmoid(pair):
     y, x = pair
     probabilities_ = 1.0 / (1.0 + np.exp(-x))
-    np.testing.assert_allclose(losses.binary_cross_entropy_with_logits(y, x),
-                               losses.binary_cross_entropy(y, probabilities_), **TOL)
+    np.testing.assert_allclose(
+        losses.binary_cross_entropy_with_logits(y, x), losses.binary_cross_entropy(y, probabilities_), **TOL
+    )
 
 
 @st.composite
@@ -157,63 +160,82 @@ def test_cross_entropy_equals_distributions_with_one_hot(case):
     labels, scores = case
     scores = np.clip(scores, -30, 30)  # keep every softmax probability above exp(-100)
     one_hot = np.eye(scores.shape[1])[labels]
-    np.testing.assert_allclose(losses.cross_entropy_distributions(one_hot, softmax(scores)),
-                               losses.cross_entropy(labels, scores), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        losses.cross_entropy_distributions(one_hot, softmax(scores)),
+        losses.cross_entropy(labels, scores),
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_float_labels_that_are_integers_are_accepted():
     assert losses.cross_entropy(np.array([1.0]), [[0.0, 0.0]]) == pytest.approx(math.log(2))
 
 
-@pytest.mark.parametrize("function", [losses.mse, losses.binary_cross_entropy,
-                                      losses.binary_cross_entropy_with_logits])
+@pytest.mark.parametrize("function", [losses.mse, losses.binary_cross_entropy, losses.binary_cross_entropy_with_logits])
 def test_return_type_is_float(function):
     assert type(function([1.0, 0.0], [0.5, 0.5])) is float
 
 
 # -- bad input ----------------------------------------------------------------
 
-@pytest.mark.parametrize("function, y, y_hat, error, match", [
-    (losses.mse, np.zeros(3), np.zeros((3, 1)), ValueError, r"same shape; got y \(3,\) and y_hat \(3, 1\)"),
-    (losses.mse, [], [], ValueError, "y must not be empty"),
-    (losses.mse, [1.0], [float("nan")], ValueError, "y_hat must not contain NaN"),
-    (losses.mse, "1", [1.0], TypeError, "y must be numbers"),
-    (losses.binary_cross_entropy, [1.0], [1.7], ValueError, r"y_hat must lie in \[0, 1\]; got .*max 1.7"),
-    (losses.binary_cross_entropy, [1.0], [-0.1], ValueError, r"y_hat must lie in \[0, 1\]"),
-    (losses.binary_cross_entropy, [2.0], [0.5], ValueError, "y must contain only 0 and 1; got 2"),
-    (losses.binary_cross_entropy, [0.5], [0.5], ValueError, "y must contain only 0 and 1"),
-    (losses.binary_cross_entropy, np.ones(4), np.ones((4, 1)) / 2, ValueError, "same shape"),
-    (losses.binary_cross_entropy, [float("nan")], [0.5], ValueError, "y must not contain NaN"),
-    (losses.binary_cross_entropy_with_logits, [1.0, 0.0], [3.0], ValueError, "y and logits must have the same shape"),
-    (losses.binary_cross_entropy_with_logits, [3.0], [3.0], ValueError, "y must contain only 0 and 1"),
-    (losses.binary_cross_entropy_with_logits, [1.0], None, TypeError, "logits must be numbers"),
-])
+
+@pytest.mark.parametrize(
+    "function, y, y_hat, error, match",
+    [
+        (losses.mse, np.zeros(3), np.zeros((3, 1)), ValueError, r"same shape; got y \(3,\) and y_hat \(3, 1\)"),
+        (losses.mse, [], [], ValueError, "y must not be empty"),
+        (losses.mse, [1.0], [float("nan")], ValueError, "y_hat must not contain NaN"),
+        (losses.mse, "1", [1.0], TypeError, "y must be numbers"),
+        (losses.binary_cross_entropy, [1.0], [1.7], ValueError, r"y_hat must lie in \[0, 1\]; got .*max 1.7"),
+        (losses.binary_cross_entropy, [1.0], [-0.1], ValueError, r"y_hat must lie in \[0, 1\]"),
+        (losses.binary_cross_entropy, [2.0], [0.5], ValueError, "y must contain only 0 and 1; got 2"),
+        (losses.binary_cross_entropy, [0.5], [0.5], ValueError, "y must contain only 0 and 1"),
+        (losses.binary_cross_entropy, np.ones(4), np.ones((4, 1)) / 2, ValueError, "same shape"),
+        (losses.binary_cross_entropy, [float("nan")], [0.5], ValueError, "y must not contain NaN"),
+        (
+            losses.binary_cross_entropy_with_logits,
+            [1.0, 0.0],
+            [3.0],
+            ValueError,
+            "y and logits must have the same shape",
+        ),
+        (losses.binary_cross_entropy_with_logits, [3.0], [3.0], ValueError, "y must contain only 0 and 1"),
+        (losses.binary_cross_entropy_with_logits, [1.0], None, TypeError, "logits must be numbers"),
+    ],
+)
 def test_bad_input_is_refused(function, y, y_hat, error, match):
     with pytest.raises(error, match=match):
         function(y, y_hat)
 
 
-@pytest.mark.parametrize("labels, scores, match", [
-    ([0, 1], [[1.0, 2.0]], "same number of samples"),
-    ([2], [[1.0, 2.0]], r"labels must be integers in \[0, 1\]"),
-    ([-1], [[1.0, 2.0]], "labels must be integers"),
-    ([0.5], [[1.0, 2.0]], "labels must be integers"),
-    ([0], [1.0, 2.0], "logits must have 2 dimension"),
-    ([[0]], [[1.0, 2.0]], "labels must have 1 dimension"),
-    ([0], [[float("nan"), 2.0]], "logits must not contain NaN"),
-])
+@pytest.mark.parametrize(
+    "labels, scores, match",
+    [
+        ([0, 1], [[1.0, 2.0]], "same number of samples"),
+        ([2], [[1.0, 2.0]], r"labels must be integers in \[0, 1\]"),
+        ([-1], [[1.0, 2.0]], "labels must be integers"),
+        ([0.5], [[1.0, 2.0]], "labels must be integers"),
+        ([0], [1.0, 2.0], "logits must have 2 dimension"),
+        ([[0]], [[1.0, 2.0]], "labels must have 1 dimension"),
+        ([0], [[float("nan"), 2.0]], "logits must not contain NaN"),
+    ],
+)
 def test_cross_entropy_bad_input(labels, scores, match):
     with pytest.raises(ValueError, match=match):
         losses.cross_entropy(labels, scores)
 
 
-@pytest.mark.parametrize("p, q, match", [
-    ([0.5, 0.6], [0.5, 0.5], "p must sum to 1"),
-    ([0.5, 0.5], [0.2, 0.2], "q must sum to 1"),
-    ([1.5, -0.5], [0.5, 0.5], r"p must lie in \[0, 1\]"),
-    ([1.0, 0.0], [1.0, 0.0, 0.0], "same shape"),
-    ([[[1.0]]], [[[1.0]]], "p must have 1 or 2 dimension"),
-])
+@pytest.mark.parametrize(
+    "p, q, match",
+    [
+        ([0.5, 0.6], [0.5, 0.5], "p must sum to 1"),
+        ([0.5, 0.5], [0.2, 0.2], "q must sum to 1"),
+        ([1.5, -0.5], [0.5, 0.5], r"p must lie in \[0, 1\]"),
+        ([1.0, 0.0], [1.0, 0.0, 0.0], "same shape"),
+        ([[[1.0]]], [[[1.0]]], "p must have 1 or 2 dimension"),
+    ],
+)
 def test_cross_entropy_distributions_bad_input(p, q, match):
     with pytest.raises(ValueError, match=match):
         losses.cross_entropy_distributions(p, q)

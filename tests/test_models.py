@@ -36,12 +36,15 @@ def test_layers_in_order():
     assert [layer.out_features for layer in model.layers if isinstance(layer, nn.Linear)] == [8, 8, 3]
 
 
-@pytest.mark.parametrize("output_activation, check", [
-    (None, lambda out: True),
-    ("sigmoid", lambda out: bool(((out > 0) & (out < 1)).all())),
-    ("softmax", lambda out: torch.allclose(out.sum(dim=1), torch.ones(len(out)))),
-    ("relu", lambda out: bool((out >= 0).all())),
-])
+@pytest.mark.parametrize(
+    "output_activation, check",
+    [
+        (None, lambda out: True),
+        ("sigmoid", lambda out: bool(((out > 0) & (out < 1)).all())),
+        ("softmax", lambda out: torch.allclose(out.sum(dim=1), torch.ones(len(out)))),
+        ("relu", lambda out: bool((out >= 0).all())),
+    ],
+)
 def test_output_activation(output_activation, check):
     model = MLP([3, 5, 4], output_activation=output_activation, seed=0)
     out = model(torch.randn(10, 3, generator=torch.Generator().manual_seed(0)))
@@ -95,19 +98,28 @@ def test_mlp_agrees_with_the_scratch_network():
     assert out.item() == pytest.approx(0.08)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(sizes=[3]), ValueError, "at least 2 entries"),
-    (dict(sizes=[3, 0]), ValueError, r"sizes\[1\] must be >= 1; got 0"),
-    (dict(sizes=[3, 2.0]), TypeError, r"sizes\[1\] must be an integer; got float"),
-    (dict(sizes="3,1"), TypeError, "sizes must be a list"),
-    (dict(sizes=[3, 1], activation="softplus"), ValueError,
-     r"activation must be one of \['identity', 'relu', 'sigmoid', 'tanh'\]; got 'softplus'"),
-    (dict(sizes=[3, 1], output_activation="logsoftmax"), ValueError,
-     r"output_activation must be None or one of \['identity', 'relu', 'sigmoid', 'softmax', 'tanh'\]"),
-    (dict(sizes=[3, 1], dropout=1.0), ValueError, r"dropout must be a number in \[0, 1\); got 1.0"),
-    (dict(sizes=[3, 1], dropout=-0.1), ValueError, "dropout must be a number"),
-    (dict(sizes=[3, 1], seed="x"), TypeError, "seed must be an integer or None"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(sizes=[3]), ValueError, "at least 2 entries"),
+        (dict(sizes=[3, 0]), ValueError, r"sizes\[1\] must be >= 1; got 0"),
+        (dict(sizes=[3, 2.0]), TypeError, r"sizes\[1\] must be an integer; got float"),
+        (dict(sizes="3,1"), TypeError, "sizes must be a list"),
+        (
+            dict(sizes=[3, 1], activation="softplus"),
+            ValueError,
+            r"activation must be one of \['identity', 'relu', 'sigmoid', 'tanh'\]; got 'softplus'",
+        ),
+        (
+            dict(sizes=[3, 1], output_activation="logsoftmax"),
+            ValueError,
+            r"output_activation must be None or one of \['identity', 'relu', 'sigmoid', 'softmax', 'tanh'\]",
+        ),
+        (dict(sizes=[3, 1], dropout=1.0), ValueError, r"dropout must be a number in \[0, 1\); got 1.0"),
+        (dict(sizes=[3, 1], dropout=-0.1), ValueError, "dropout must be a number"),
+        (dict(sizes=[3, 1], seed="x"), TypeError, "seed must be an integer or None"),
+    ],
+)
 def test_mlp_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         MLP(**kwargs)

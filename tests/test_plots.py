@@ -33,26 +33,36 @@ CALLS = {
     "neuron_bias": lambda: plots.plot_neuron_response("bias", [-1.0, 1.0], activation="tanh"),
     "log_loss_terms": lambda: plots.plot_log_loss_terms(),
     "loss_curves_history": lambda: plots.plot_loss_curves(
-        History(train_loss=[1.0, 0.5, 0.4], val_loss=[1.2, 0.8, 0.9], best_epoch=2), title="Run 1"),
+        History(train_loss=[1.0, 0.5, 0.4], val_loss=[1.2, 0.8, 0.9], best_epoch=2), title="Run 1"
+    ),
     "loss_curves_dict": lambda: plots.plot_loss_curves({"lr = 0.1": [1.0, 0.5]}),
     "decision_boundary_labels": lambda: plots.plot_decision_boundary(
-        lambda P: (P[:, 0] > P[:, 1]).astype(int), np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1]),
-        resolution=30),
+        lambda P: (P[:, 0] > P[:, 1]).astype(int), np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1]), resolution=30
+    ),
     "decision_boundary_probabilities": lambda: plots.plot_decision_boundary(
-        lambda P: sigmoid(P[:, :1] - P[:, 1:]), np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.0], [1.0]]),
-        resolution=30),
+        lambda P: sigmoid(P[:, :1] - P[:, 1:]),
+        np.array([[0.0, 1.0], [1.0, 0.0]]),
+        np.array([[0.0], [1.0]]),
+        resolution=30,
+    ),
     "decision_boundary_scores": lambda: plots.plot_decision_boundary(
-        lambda P: np.column_stack([P[:, 0], P[:, 1], -P[:, 0]]), np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]]),
-        np.array([1, 0, 2]), resolution=30),
+        lambda P: np.column_stack([P[:, 0], P[:, 1], -P[:, 0]]),
+        np.array([[0.0, 1.0], [1.0, 0.0], [-1.0, -1.0]]),
+        np.array([1, 0, 2]),
+        resolution=30,
+    ),
     "descent_path_1d": lambda: plots.plot_descent_path(quadratic, [0.0, 1.5, 2.25]),
     "descent_path_2d": lambda: plots.plot_descent_path(bowl, [[2.0, 1.0], [1.6, -0.6], [1.3, 0.4]], title="2-D"),
     "descent_paths": lambda: plots.plot_descent_paths(quadratic, {"a": [0.0, 1.0], "b": [0.0, 4.0]}, title="Both"),
-    "image_grid": lambda: plots.plot_image_grid(np.random.default_rng(0).random((10, 8, 8)), list(range(10)),
-                                                 predictions=[0, 1, 2, 3, 4, 5, 6, 7, 8, 0]),
-    "confusion_matrix": lambda: plots.plot_confusion_matrix([0, 1, 2, 2], [0, 2, 2, 2], ["setosa", "versicolor",
-                                                                                          "virginica"]),
-    "regression_fit": lambda: plots.plot_regression_fit(np.linspace(0, 1, 5)[:, None], np.arange(5.0),
-                                                         {"line": np.arange(5.0)}, title="fit"),
+    "image_grid": lambda: plots.plot_image_grid(
+        np.random.default_rng(0).random((10, 8, 8)), list(range(10)), predictions=[0, 1, 2, 3, 4, 5, 6, 7, 8, 0]
+    ),
+    "confusion_matrix": lambda: plots.plot_confusion_matrix(
+        [0, 1, 2, 2], [0, 2, 2, 2], ["setosa", "versicolor", "virginica"]
+    ),
+    "regression_fit": lambda: plots.plot_regression_fit(
+        np.linspace(0, 1, 5)[:, None], np.arange(5.0), {"line": np.arange(5.0)}, title="fit"
+    ),
 }
 
 
@@ -99,8 +109,10 @@ def test_importing_dlbook_has_no_side_effects():
 
 
 def test_numpy_core_imports_no_framework():
-    code = ("import sys, dlbook.activations, dlbook.losses, dlbook.scratch, dlbook.descent; "
-            "print(sorted(m for m in ('torch', 'matplotlib', 'sklearn') if m in sys.modules))")
+    code = (
+        "import sys, dlbook.activations, dlbook.losses, dlbook.scratch, dlbook.descent; "
+        "print(sorted(m for m in ('torch', 'matplotlib', 'sklearn') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "[]", result.stderr
 
@@ -176,37 +188,65 @@ def test_descent_path_draws_the_steps():
     assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()  # same view, comparable
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: plots.plot_activations(("sigmoid", "swish")), ValueError, r"names must be among \['identity'"),
-    (lambda: plots.plot_activations(()), ValueError, "names must name at least one"),
-    (lambda: plots.plot_neuron_response("slope"), ValueError, "vary must be 'weight' or 'bias'; got 'slope'"),
-    (lambda: plots.plot_neuron_response("bias", activation="elu"), ValueError, "activation must be among"),
-    (lambda: plots.plot_loss_curves([1.0, 0.5]), TypeError, "history must be a History or a dict"),
-    (lambda: plots.plot_loss_curves({}), ValueError, "at least one curve"),
-    (lambda: plots.plot_loss_curves({"a": [1.0, np.nan]}), ValueError, "must not contain NaN"),
-    (lambda: plots.plot_decision_boundary(None, np.zeros((2, 2)), [0, 1]), TypeError, "predict must be a function"),
-    (lambda: plots.plot_decision_boundary(len, np.zeros((2, 3)), [0, 1]), ValueError,
-     r"X must have exactly 2 features to draw a plane; got shape \(2, 3\)"),
-    (lambda: plots.plot_decision_boundary(len, np.zeros((2, 2)), [0, 1, 1]), ValueError,
-     r"y must have one label per row of X \(2\); got 3"),
-    (lambda: plots.plot_descent_path(quadratic, [0.0, np.inf]), ValueError, "did the descent diverge"),
-    (lambda: plots.plot_descent_path(quadratic, np.zeros((3, 3))), ValueError, "1-D trajectory or have 2 columns"),
-    (lambda: plots.plot_descent_path("f", [0.0]), TypeError, "f must be the loss function"),
-    (lambda: plots.plot_descent_paths("f", {"a": [0.0]}), TypeError, "f must be the loss function"),
-    (lambda: plots.plot_descent_paths(quadratic, {}), ValueError, "paths must be a non-empty dict"),
-    (lambda: plots.plot_descent_paths(bowl, {"a": [0.0, 1.0], "b": [[0.0, 1.0]]}), ValueError, "got a mix"),
-    (lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1]), ValueError, r"labels must have one entry per image \(2\)"),
-    (lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1, 2], [1]), ValueError, "predictions must have one entry"),
-    (lambda: plots.plot_image_grid(np.zeros((2, 64)), [1, 2]), ValueError, "images must have 3 dimension"),
-    (lambda: plots.plot_confusion_matrix([0, 1], [0]), ValueError, "same length; got 2 and 1"),
-    (lambda: plots.plot_confusion_matrix([0, 1.5], [0, 1]), ValueError, "y_true must hold integer class labels"),
-    (lambda: plots.plot_confusion_matrix([0, 2], [0, 1], ["a", "b"]), ValueError, "class_names must name all 3"),
-    (lambda: plots.plot_regression_fit(np.zeros((3, 2)), np.zeros(3), {}), ValueError, "X must have one feature"),
-    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(2), {}), ValueError, r"one value per sample of X \(3\)"),
-    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), [1, 2, 3]), TypeError, "predictions must be a dict"),
-    (lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), {"m": np.zeros(2)}), ValueError,
-     r"predictions\['m'\] must have one value per sample \(3\)"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: plots.plot_activations(("sigmoid", "swish")), ValueError, r"names must be among \['identity'"),
+        (lambda: plots.plot_activations(()), ValueError, "names must name at least one"),
+        (lambda: plots.plot_neuron_response("slope"), ValueError, "vary must be 'weight' or 'bias'; got 'slope'"),
+        (lambda: plots.plot_neuron_response("bias", activation="elu"), ValueError, "activation must be among"),
+        (lambda: plots.plot_loss_curves([1.0, 0.5]), TypeError, "history must be a History or a dict"),
+        (lambda: plots.plot_loss_curves({}), ValueError, "at least one curve"),
+        (lambda: plots.plot_loss_curves({"a": [1.0, np.nan]}), ValueError, "must not contain NaN"),
+        (lambda: plots.plot_decision_boundary(None, np.zeros((2, 2)), [0, 1]), TypeError, "predict must be a function"),
+        (
+            lambda: plots.plot_decision_boundary(len, np.zeros((2, 3)), [0, 1]),
+            ValueError,
+            r"X must have exactly 2 features to draw a plane; got shape \(2, 3\)",
+        ),
+        (
+            lambda: plots.plot_decision_boundary(len, np.zeros((2, 2)), [0, 1, 1]),
+            ValueError,
+            r"y must have one label per row of X \(2\); got 3",
+        ),
+        (lambda: plots.plot_descent_path(quadratic, [0.0, np.inf]), ValueError, "did the descent diverge"),
+        (lambda: plots.plot_descent_path(quadratic, np.zeros((3, 3))), ValueError, "1-D trajectory or have 2 columns"),
+        (lambda: plots.plot_descent_path("f", [0.0]), TypeError, "f must be the loss function"),
+        (lambda: plots.plot_descent_paths("f", {"a": [0.0]}), TypeError, "f must be the loss function"),
+        (lambda: plots.plot_descent_paths(quadratic, {}), ValueError, "paths must be a non-empty dict"),
+        (lambda: plots.plot_descent_paths(bowl, {"a": [0.0, 1.0], "b": [[0.0, 1.0]]}), ValueError, "got a mix"),
+        (
+            lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1]),
+            ValueError,
+            r"labels must have one entry per image \(2\)",
+        ),
+        (
+            lambda: plots.plot_image_grid(np.zeros((2, 8, 8)), [1, 2], [1]),
+            ValueError,
+            "predictions must have one entry",
+        ),
+        (lambda: plots.plot_image_grid(np.zeros((2, 64)), [1, 2]), ValueError, "images must have 3 dimension"),
+        (lambda: plots.plot_confusion_matrix([0, 1], [0]), ValueError, "same length; got 2 and 1"),
+        (lambda: plots.plot_confusion_matrix([0, 1.5], [0, 1]), ValueError, "y_true must hold integer class labels"),
+        (lambda: plots.plot_confusion_matrix([0, 2], [0, 1], ["a", "b"]), ValueError, "class_names must name all 3"),
+        (lambda: plots.plot_regression_fit(np.zeros((3, 2)), np.zeros(3), {}), ValueError, "X must have one feature"),
+        (
+            lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(2), {}),
+            ValueError,
+            r"one value per sample of X \(3\)",
+        ),
+        (
+            lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), [1, 2, 3]),
+            TypeError,
+            "predictions must be a dict",
+        ),
+        (
+            lambda: plots.plot_regression_fit(np.zeros(3), np.zeros(3), {"m": np.zeros(2)}),
+            ValueError,
+            r"predictions\['m'\] must have one value per sample \(3\)",
+        ),
+    ],
+)
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
@@ -221,6 +261,7 @@ def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_modul
 
 # --- ROC and calibration plots (book/case-clinical.md) --------------------------
 
+
 def _binary_example():
     rng = np.random.default_rng(0)
     y = np.array([0] * 40 + [1] * 20)
@@ -228,11 +269,14 @@ def _binary_example():
     return y, scores, 1.0 / (1.0 + np.exp(-scores))
 
 
-@pytest.mark.parametrize("make", [
-    lambda y, s, p: plots.plot_roc_curves(y, {"a": s, "b": -s}, {"threshold 0.5": (0.2, 0.8)}),
-    lambda y, s, p: plots.plot_calibration(y, {"a": p}, n_bins=4),
-    lambda y, s, p: plots.plot_calibration(y, {"a": p, "b": p ** 2}, n_bins=3, strategy="uniform", title="t"),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda y, s, p: plots.plot_roc_curves(y, {"a": s, "b": -s}, {"threshold 0.5": (0.2, 0.8)}),
+        lambda y, s, p: plots.plot_calibration(y, {"a": p}, n_bins=4),
+        lambda y, s, p: plots.plot_calibration(y, {"a": p, "b": p**2}, n_bins=3, strategy="uniform", title="t"),
+    ],
+)
 def test_roc_and_calibration_are_labelled_phone_sized_figures(make):
     before = dict(matplotlib.rcParams)
     fig = make(*_binary_example())
@@ -282,19 +326,40 @@ def test_calibration_points_are_bin_means_and_observed_fractions():
     plt.close("all")
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: plots.plot_roc_curves([0, 1, 2], {"m": [0.1, 0.2, 0.3]}), ValueError, "y_true must contain only 0 and 1"),
-    (lambda: plots.plot_roc_curves([1, 1], {"m": [0.1, 0.2]}), ValueError, "y_true must contain both classes"),
-    (lambda: plots.plot_roc_curves([0, 1], [0.1, 0.2]), TypeError, "scores must be a dict"),
-    (lambda: plots.plot_roc_curves([0, 1], {}), ValueError, "scores must hold at least one model"),
-    (lambda: plots.plot_roc_curves([0, 1], {"m": [0.1]}), ValueError, r"scores\['m'\] must have one value per sample"),
-    (lambda: plots.plot_roc_curves([0, 1], {"m": [0.1, 0.2]}, {"p": (1.5, 0.2)}), ValueError,
-     r"operating_points\['p'\] must be rates in \[0, 1\]"),
-    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 1.2]}), ValueError, r"probabilities\['m'\] must lie in \[0, 1\]"),
-    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, n_bins=1), ValueError, "n_bins must be >= 2"),
-    (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, strategy="kmeans"), ValueError,
-     "strategy must be 'quantile' or 'uniform'"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: plots.plot_roc_curves([0, 1, 2], {"m": [0.1, 0.2, 0.3]}),
+            ValueError,
+            "y_true must contain only 0 and 1",
+        ),
+        (lambda: plots.plot_roc_curves([1, 1], {"m": [0.1, 0.2]}), ValueError, "y_true must contain both classes"),
+        (lambda: plots.plot_roc_curves([0, 1], [0.1, 0.2]), TypeError, "scores must be a dict"),
+        (lambda: plots.plot_roc_curves([0, 1], {}), ValueError, "scores must hold at least one model"),
+        (
+            lambda: plots.plot_roc_curves([0, 1], {"m": [0.1]}),
+            ValueError,
+            r"scores\['m'\] must have one value per sample",
+        ),
+        (
+            lambda: plots.plot_roc_curves([0, 1], {"m": [0.1, 0.2]}, {"p": (1.5, 0.2)}),
+            ValueError,
+            r"operating_points\['p'\] must be rates in \[0, 1\]",
+        ),
+        (
+            lambda: plots.plot_calibration([0, 1], {"m": [0.1, 1.2]}),
+            ValueError,
+            r"probabilities\['m'\] must lie in \[0, 1\]",
+        ),
+        (lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, n_bins=1), ValueError, "n_bins must be >= 2"),
+        (
+            lambda: plots.plot_calibration([0, 1], {"m": [0.1, 0.2]}, strategy="kmeans"),
+            ValueError,
+            "strategy must be 'quantile' or 'uniform'",
+        ),
+    ],
+)
 def test_roc_and_calibration_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()

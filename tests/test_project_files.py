@@ -27,3 +27,27 @@ def test_licence_covers_code_and_text_and_the_site_says_so():
     assert "MIT License" in licence and "CC BY 4.0" in licence
     footer = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["extra_footer"]
     assert "CC BY 4.0" in footer and "MIT" in footer
+
+
+def test_make_help_lists_every_target():
+    import re
+    import subprocess
+
+    makefile = (ROOT / "Makefile").read_text()
+    targets = re.search(r"^\.PHONY:(.*)$", makefile, re.MULTILINE).group(1).split()
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    missing = [t for t in targets if t != "help" and f"make {t}" not in shown]
+    assert not missing, f"make help does not list: {missing}"
+
+
+def test_the_readme_layout_names_every_top_level_entry():
+    import re
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    top = {line.split("/")[0] + ("/" if "/" in line else "") for line in tracked.splitlines()}
+    top -= {".gitignore", ".github/", "package-lock.json"}  # tooling files the layout mentions with their owner
+    readme = (ROOT / "README.md").read_text()
+    layout = re.search(r"## Layout\n\n```\n(.*?)```", readme, re.DOTALL).group(1)
+    named = {line.split()[0] for line in layout.splitlines() if line and not line.startswith(" ")}
+    assert not top - named, f"README's layout does not name: {sorted(top - named)}"

@@ -25,6 +25,7 @@ def sig(v: float) -> float:
 
 # -- oracle: the same network and loss in PyTorch ---------------------------
 
+
 def autograd_gradients(network: Network, X, y, loss: str):
     """Loss and gradients of the same network computed by PyTorch autograd in float64."""
     Ws = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in network.weights]
@@ -34,9 +35,9 @@ def autograd_gradients(network: Network, X, y, loss: str):
         a = TORCH_ACTIVATIONS[name](a @ W + b)
     target = torch.tensor(np.asarray(y, dtype=np.float64))
     if loss == "mse":
-        value = torch.mean((target - a) ** 2)           # = dlbook.losses.mse
+        value = torch.mean((target - a) ** 2)  # = dlbook.losses.mse
     else:
-        value = F.binary_cross_entropy(a, target)      # = dlbook.losses.binary_cross_entropy
+        value = F.binary_cross_entropy(a, target)  # = dlbook.losses.binary_cross_entropy
     value.backward()
     return value.item(), [W.grad.numpy() for W in Ws], [b.grad.numpy() for b in bs]
 
@@ -69,9 +70,11 @@ def networks(draw, output_activation=None):
     network = Network.init(sizes, activations, seed=seed)
     rng = np.random.default_rng(seed + 1)
     # Non-zero biases too, so that the bias paths are exercised.
-    network = Network(weights=network.weights,
-                      biases=[rng.normal(0, 0.5, b.shape) for b in network.biases],
-                      activations=network.activations)
+    network = Network(
+        weights=network.weights,
+        biases=[rng.normal(0, 0.5, b.shape) for b in network.biases],
+        activations=network.activations,
+    )
     n_samples = draw(st.integers(1, 6))
     X = rng.normal(0, 1, (n_samples, sizes[0]))
     if output_activation == "sigmoid":
@@ -82,6 +85,7 @@ def networks(draw, output_activation=None):
 
 
 # -- the worked 3-2-1 example -------------------------------------------------
+
 
 def test_worked_example_is_the_books_network():
     network, X, y = scratch.worked_example_network()
@@ -125,13 +129,21 @@ def test_worked_example_mixed_activations():
     assert forward(network, X).output[0, 0] == pytest.approx(sig(0.08), rel=1e-14)
 
 
-@pytest.mark.parametrize("activation, output_activation, loss", [
-    (hidden, output, loss)
-    for hidden, output in [("relu", None), ("sigmoid", None), ("tanh", "sigmoid"), ("relu", "sigmoid"),
-                           ("sigmoid", "identity")]
-    for loss in ["mse", "bce"]
-    if not (output == "identity" and loss == "bce")  # that output is -0.10, not a probability
-])
+@pytest.mark.parametrize(
+    "activation, output_activation, loss",
+    [
+        (hidden, output, loss)
+        for hidden, output in [
+            ("relu", None),
+            ("sigmoid", None),
+            ("tanh", "sigmoid"),
+            ("relu", "sigmoid"),
+            ("sigmoid", "identity"),
+        ]
+        for loss in ["mse", "bce"]
+        if not (output == "identity" and loss == "bce")  # that output is -0.10, not a probability
+    ],
+)
 def test_worked_example_backward_equals_autograd(activation, output_activation, loss):
     network, X, y = scratch.worked_example_network(activation, output_activation)
     assert_matches_autograd(network, X, y, loss)
@@ -147,6 +159,7 @@ def test_worked_example_bce_output_delta_is_y_hat_minus_y():
 
 
 # -- random networks -----------------------------------------------------------
+
 
 @given(networks())
 def test_backward_mse_equals_autograd_on_random_networks(case):
@@ -167,6 +180,7 @@ def test_backward_equals_central_differences(loss, output_activation):
     y = rng.integers(0, 2, size=(5, 2)).astype(float)
     grads = backward(network, forward(network, X), y, loss)
     for i in range(len(network.weights)):
+
         def loss_of_W(W, i=i):
             weights = list(network.weights)
             weights[i] = W
@@ -212,6 +226,7 @@ def test_mse_gradient_averages_over_samples_and_outputs():
 
 # -- sgd_step ------------------------------------------------------------------
 
+
 def test_sgd_step_is_w_minus_lr_times_gradient():
     network, X, y = scratch.worked_example_network("sigmoid")
     grads = backward(network, forward(network, X), y, "mse")
@@ -225,8 +240,9 @@ def test_sgd_step_is_w_minus_lr_times_gradient():
 
 def test_sgd_step_matches_torch_optim_sgd():
     network, X, y = scratch.worked_example_network("sigmoid")
-    params = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in network.weights] + \
-             [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in network.biases]
+    params = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in network.weights] + [
+        torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in network.biases
+    ]
     optimizer = torch.optim.SGD(params, lr=0.5)
     W1, W2, b1, b2 = params
     output = torch.sigmoid(torch.sigmoid(torch.tensor(X) @ W1 + b1) @ W2 + b2)
@@ -257,6 +273,7 @@ def test_training_by_hand_learns_xor():
 
 
 # -- Network -------------------------------------------------------------------
+
 
 def test_network_is_frozen_and_its_arrays_read_only():
     network, _, _ = scratch.worked_example_network()
@@ -304,9 +321,9 @@ def test_count_parameters_of_the_books_networks():
 
 def test_numerical_gradient_agrees_with_autograd():
     x = np.array([[0.3, -1.2], [2.0, 0.5]])
-    f = lambda v: float(np.sum(np.sin(v) * v ** 2))  # noqa: E731
+    f = lambda v: float(np.sum(np.sin(v) * v**2))  # noqa: E731
     xt = torch.tensor(x, requires_grad=True)
-    torch.sum(torch.sin(xt) * xt ** 2).backward()
+    torch.sum(torch.sin(xt) * xt**2).backward()
     result = numerical_gradient(f, x)
     assert result.shape == x.shape
     np.testing.assert_allclose(result, xt.grad.numpy(), atol=1e-8)
@@ -319,33 +336,55 @@ W_OK = [np.ones((3, 2)), np.ones((2, 1))]
 B_OK = [np.zeros(2), np.zeros(1)]
 
 
-@pytest.mark.parametrize("weights, biases, activations, error, match", [
-    ([np.ones((3, 2)), np.ones((3, 1))], B_OK, ["relu", "relu"], ValueError,
-     r"weights\[0\] has 2 outputs but weights\[1\] expects 3 inputs"),
-    (W_OK, [np.zeros(3), np.zeros(1)], ["relu", "relu"], ValueError, r"biases\[0\] must have shape \(2,\)"),
-    (W_OK, B_OK, ["relu", "softplus"], ValueError,
-     r"activations\[1\] must be one of \['identity', 'relu', 'sigmoid', 'tanh'\]; got 'softplus'"),
-    (W_OK, B_OK, ["relu"], ValueError, "one entry per layer; got 2 weights, 2 biases, 1 activations"),
-    ([], [], [], ValueError, "at least one layer"),
-    (np.ones((3, 2)), B_OK, ["relu", "relu"], TypeError, "weights must be a list"),
-    (W_OK, B_OK, "relu", TypeError, "activations must be a list"),
-    ([np.ones(3), np.ones((3, 1))], B_OK, ["relu", "relu"], ValueError, r"weights\[0\] must have 2 dimension"),
-    ([np.full((3, 2), np.nan), np.ones((2, 1))], B_OK, ["relu", "relu"], ValueError, r"weights\[0\] must not contain NaN"),
-    (W_OK, [np.zeros((2, 1)), np.zeros(1)], ["relu", "relu"], ValueError, r"biases\[0\] must have 1 dimension"),
-])
+@pytest.mark.parametrize(
+    "weights, biases, activations, error, match",
+    [
+        (
+            [np.ones((3, 2)), np.ones((3, 1))],
+            B_OK,
+            ["relu", "relu"],
+            ValueError,
+            r"weights\[0\] has 2 outputs but weights\[1\] expects 3 inputs",
+        ),
+        (W_OK, [np.zeros(3), np.zeros(1)], ["relu", "relu"], ValueError, r"biases\[0\] must have shape \(2,\)"),
+        (
+            W_OK,
+            B_OK,
+            ["relu", "softplus"],
+            ValueError,
+            r"activations\[1\] must be one of \['identity', 'relu', 'sigmoid', 'tanh'\]; got 'softplus'",
+        ),
+        (W_OK, B_OK, ["relu"], ValueError, "one entry per layer; got 2 weights, 2 biases, 1 activations"),
+        ([], [], [], ValueError, "at least one layer"),
+        (np.ones((3, 2)), B_OK, ["relu", "relu"], TypeError, "weights must be a list"),
+        (W_OK, B_OK, "relu", TypeError, "activations must be a list"),
+        ([np.ones(3), np.ones((3, 1))], B_OK, ["relu", "relu"], ValueError, r"weights\[0\] must have 2 dimension"),
+        (
+            [np.full((3, 2), np.nan), np.ones((2, 1))],
+            B_OK,
+            ["relu", "relu"],
+            ValueError,
+            r"weights\[0\] must not contain NaN",
+        ),
+        (W_OK, [np.zeros((2, 1)), np.zeros(1)], ["relu", "relu"], ValueError, r"biases\[0\] must have 1 dimension"),
+    ],
+)
 def test_network_bad_input(weights, biases, activations, error, match):
     with pytest.raises(error, match=match):
         Network(weights=weights, biases=biases, activations=activations)
 
 
-@pytest.mark.parametrize("sizes, activations, error, match", [
-    ([3], "relu", ValueError, "at least 2 entries"),
-    ([3, 0], "relu", ValueError, r"sizes\[1\] must be >= 1"),
-    ([3, 2.5], "relu", TypeError, r"sizes\[1\] must be an integer"),
-    ("32", "relu", TypeError, "sizes must be a list"),
-    ([3, 2, 1], ["relu"], ValueError, "one name per layer"),
-    ([3, 2, 1], "swish", ValueError, "must be one of"),
-])
+@pytest.mark.parametrize(
+    "sizes, activations, error, match",
+    [
+        ([3], "relu", ValueError, "at least 2 entries"),
+        ([3, 0], "relu", ValueError, r"sizes\[1\] must be >= 1"),
+        ([3, 2.5], "relu", TypeError, r"sizes\[1\] must be an integer"),
+        ("32", "relu", TypeError, "sizes must be a list"),
+        ([3, 2, 1], ["relu"], ValueError, "one name per layer"),
+        ([3, 2, 1], "swish", ValueError, "must be one of"),
+    ],
+)
 def test_init_bad_input(sizes, activations, error, match):
     with pytest.raises(error, match=match):
         Network.init(sizes, activations, seed=0)
@@ -386,14 +425,17 @@ def test_backward_bad_input():
         backward(linear, forward(linear, [[1.0]]), [[1.0]], loss="bce")
 
 
-@pytest.mark.parametrize("lr, error, match", [
-    (0.0, ValueError, "lr must be a finite number > 0; got 0.0"),
-    (-0.1, ValueError, "lr must be a finite number > 0"),
-    (float("nan"), ValueError, "lr must be a finite number > 0"),
-    (float("inf"), ValueError, "lr must be a finite number > 0"),
-    ("0.1", TypeError, "lr must be a number; got str"),
-    (True, TypeError, "lr must be a number; got bool"),
-])
+@pytest.mark.parametrize(
+    "lr, error, match",
+    [
+        (0.0, ValueError, "lr must be a finite number > 0; got 0.0"),
+        (-0.1, ValueError, "lr must be a finite number > 0"),
+        (float("nan"), ValueError, "lr must be a finite number > 0"),
+        (float("inf"), ValueError, "lr must be a finite number > 0"),
+        ("0.1", TypeError, "lr must be a number; got str"),
+        (True, TypeError, "lr must be a number; got bool"),
+    ],
+)
 def test_sgd_step_bad_lr(lr, error, match):
     network, X, y = scratch.worked_example_network()
     grads = backward(network, forward(network, X), y)

@@ -62,8 +62,9 @@ def served(bundle: assets.Bundle) -> list[str]:
     return sorted({concrete(pattern) for pattern in bundle.include})
 
 
-def fake_node_modules(root: Path, version: str = "1.0.0", bundles=assets.BUNDLES,
-                      versions: dict[str, str] | None = None) -> Path:
+def fake_node_modules(
+    root: Path, version: str = "1.0.0", bundles=assets.BUNDLES, versions: dict[str, str] | None = None
+) -> Path:
     """node_modules with the packages of ``bundles``, each file holding its own path.
 
     Besides one file per include pattern, each package holds files that must
@@ -86,14 +87,17 @@ def fake_node_modules(root: Path, version: str = "1.0.0", bundles=assets.BUNDLES
 def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: str = CHAPTER) -> Path:
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text(textwrap.dedent(f"""\
+    (src / "conf.py").write_text(
+        textwrap.dedent(f"""\
         extensions = ["myst_nb", "sphinxcontrib.mermaid", "dlbook.sphinx.assets"]
         myst_enable_extensions = ["dollarmath"]
         nb_execution_mode = "off"
         mathjax_path = "npm/mathjax/tex-mml-chtml.js"
         mermaid_use_local = "npm/mermaid/mermaid.esm.min.mjs"
         dlbook_node_modules = {str(node_modules or "")!r}
-        """) + conf)
+        """)
+        + conf
+    )
     (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n")
     (src / "chapter.md").write_text(chapter)
     return src
@@ -102,8 +106,9 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
 def build(src: Path, builder: str = "html") -> tuple[Path, str, str]:
     """Build in-process; return the output folder, the status log and the warnings."""
     status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(builder, srcdir=src, builddir=src.parent / "build", freshenv=True,
-                        status=status, warning=warning)
+    app = SphinxTestApp(
+        builder, srcdir=src, builddir=src.parent / "build", freshenv=True, status=status, warning=warning
+    )
     try:
         app.build()
     finally:
@@ -123,8 +128,7 @@ def no_node_modules(tmp_path, monkeypatch):
 # Finding node_modules and checking it
 
 
-def test_the_configured_folder_wins_then_the_variable_then_the_source_tree(tmp_path, monkeypatch,
-                                                                           no_node_modules):
+def test_the_configured_folder_wins_then_the_variable_then_the_source_tree(tmp_path, monkeypatch, no_node_modules):
     configured = fake_node_modules(tmp_path / "configured")
     variable = fake_node_modules(tmp_path / "variable")
     tree = fake_node_modules(tmp_path / "checkout")
@@ -161,23 +165,31 @@ def test_the_error_lists_every_place_it_looked(tmp_path, monkeypatch, no_node_mo
         assets.find_node_modules(tmp_path / "book", str(tmp_path / "from-config"))
     message = str(info.value)
     assert "Run `npm ci` in the repository root" in message
-    for place in (tmp_path / "from-config", tmp_path / "from-variable", tmp_path / "book" / "node_modules",
-                  tmp_path / "node_modules", tmp_path / "elsewhere" / "node_modules"):
+    for place in (
+        tmp_path / "from-config",
+        tmp_path / "from-variable",
+        tmp_path / "book" / "node_modules",
+        tmp_path / "node_modules",
+        tmp_path / "elsewhere" / "node_modules",
+    ):
         assert str(place) in message
     assert message.index("from-config") < message.index("from-variable") < message.index("book/node_modules")
 
 
 def lock_pinning(versions: dict[str, str]) -> dict:
-    return {"lockfileVersion": 3,
-            "packages": {f"node_modules/{name}": {"version": v} for name, v in versions.items()}}
+    return {"lockfileVersion": 3, "packages": {f"node_modules/{name}": {"version": v} for name, v in versions.items()}}
 
 
-@pytest.mark.parametrize("lock", [
-    None,                                                      # no lock file: nothing to compare
-    "all",                                                     # every package pinned as installed
-    "first",                                                   # only one package pinned
-    {"lockfileVersion": 3},                                    # no packages section
-], ids=["no-lock", "matching", "one-pinned", "no-packages"])
+@pytest.mark.parametrize(
+    "lock",
+    [
+        None,  # no lock file: nothing to compare
+        "all",  # every package pinned as installed
+        "first",  # only one package pinned
+        {"lockfileVersion": 3},  # no packages section
+    ],
+    ids=["no-lock", "matching", "one-pinned", "no-packages"],
+)
 def test_check_versions_accepts_what_the_lock_allows(tmp_path, lock):
     modules = fake_node_modules(tmp_path, version="2.0.0")
     packages = [b.package for b in assets.BUNDLES]
@@ -193,11 +205,13 @@ def test_check_versions_accepts_what_the_lock_allows(tmp_path, lock):
 @pytest.mark.parametrize("stale", [b.package for b in assets.BUNDLES])
 def test_check_versions_names_the_stale_package_and_where_to_run_npm_ci(tmp_path, stale):
     modules = fake_node_modules(tmp_path, version="2.0.0", versions={stale: "1.9.0"})
-    (tmp_path / "package-lock.json").write_text(json.dumps(
-        lock_pinning({b.package: "2.0.0" for b in assets.BUNDLES})))
-    with pytest.raises(ExtensionError, match=rf"node_modules has {re.escape(stale)} 1\.9\.0 but "
-                                             rf"package-lock\.json pins 2\.0\.0\. "
-                                             rf"Run `npm ci` in {re.escape(str(tmp_path))}"):
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock_pinning({b.package: "2.0.0" for b in assets.BUNDLES})))
+    with pytest.raises(
+        ExtensionError,
+        match=rf"node_modules has {re.escape(stale)} 1\.9\.0 but "
+        rf"package-lock\.json pins 2\.0\.0\. "
+        rf"Run `npm ci` in {re.escape(str(tmp_path))}",
+    ):
         assets.check_versions(modules)
 
 
@@ -290,16 +304,17 @@ def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path):
 
 
 def test_a_mathjax_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path),
-                  conf='mathjax_path = "npm/mathjax/tex-chtml.js"\n')
-    with pytest.raises(ExtensionError, match=r"mathjax_path = 'npm/mathjax/tex-chtml\.js' names no file "
-                                             r"under .*_static"):
+    src = project(tmp_path, fake_node_modules(tmp_path), conf='mathjax_path = "npm/mathjax/tex-chtml.js"\n')
+    with pytest.raises(
+        ExtensionError,
+        match=r"mathjax_path = 'npm/mathjax/tex-chtml\.js' names no file "
+        r"under .*_static",
+    ):
         build(src)
 
 
 def test_a_mermaid_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path),
-                  conf='mermaid_use_local = "npm/mermaid/mermaid.min.mjs"\n')
+    src = project(tmp_path, fake_node_modules(tmp_path), conf='mermaid_use_local = "npm/mermaid/mermaid.min.mjs"\n')
     with pytest.raises(ExtensionError, match=r"mermaid_use_local = 'npm/mermaid/mermaid\.min\.mjs' names no"):
         build(src)
 
@@ -324,4 +339,3 @@ def test_pages_without_a_script_list_are_left_alone(context):
     before = dict(context)
     assets.drop_duplicate_scripts(None, "page", "page.html", context, doctree=None)
     assert context == before
-

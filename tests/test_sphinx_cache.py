@@ -21,16 +21,19 @@ def chapter_file(tmp_path: Path, name: str, code: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("import dlbook.losses", {"dlbook.losses"}),
-    ("from dlbook.losses import mse, binary_cross_entropy", {"dlbook.losses"}),
-    ("from dlbook import data as d, plots", {"dlbook", "dlbook.data", "dlbook.plots"}),
-    ("import numpy\nimport dlbookish", set()),
-    ("x = 1", set()),
-    # Not Python (a cell magic in the middle): the line-by-line reading still finds it.
-    ("%%time\nfrom dlbook import losses\nprint(1 +)", {"dlbook", "dlbook.losses"}),
-    ("!pip list\nfrom dlbook.scratch import (\n    forward,\n)", {"dlbook.scratch"}),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import dlbook.losses", {"dlbook.losses"}),
+        ("from dlbook.losses import mse, binary_cross_entropy", {"dlbook.losses"}),
+        ("from dlbook import data as d, plots", {"dlbook", "dlbook.data", "dlbook.plots"}),
+        ("import numpy\nimport dlbookish", set()),
+        ("x = 1", set()),
+        # Not Python (a cell magic in the middle): the line-by-line reading still finds it.
+        ("%%time\nfrom dlbook import losses\nprint(1 +)", {"dlbook", "dlbook.losses"}),
+        ("!pip list\nfrom dlbook.scratch import (\n    forward,\n)", {"dlbook.scratch"}),
+    ],
+)
 def test_imported_modules(code, expected):
     assert cache.imported_modules(code) == expected
 
@@ -90,8 +93,11 @@ def test_the_wrapped_myst_nb_reader_adds_the_key():
 
 def test_pages_whose_key_changed_are_outdated(tmp_path):
     path = chapter_file(tmp_path, "a", "from dlbook import losses")
-    env = SimpleNamespace(dlbook_source_keys={"a": "an-old-key", "b": None, "gone": "k"},
-                          found_docs={"a", "b"}, doc2path=lambda name: str(tmp_path / f"{name}.md"))
+    env = SimpleNamespace(
+        dlbook_source_keys={"a": "an-old-key", "b": None, "gone": "k"},
+        found_docs={"a", "b"},
+        doc2path=lambda name: str(tmp_path / f"{name}.md"),
+    )
     assert cache.outdated_docs(None, env, set(), set(), set()) == ["a"]
     env.dlbook_source_keys["a"] = cache.chapter_key(path)
     assert cache.outdated_docs(None, env, set(), set(), set()) == []
@@ -107,8 +113,9 @@ def test_prune_keeps_one_matching_record_per_chapter(tmp_path):
 
     def cache_text(target: Path, code: str) -> int:
         target.write_text(bookdata.FRONT_MATTER + f"\n# t\n\n```{{code-cell}} ipython3\n{code}\n```\n")
-        return store.cache_notebook_bundle(CacheBundleIn(cache.read_chapter(str(target)), str(target)),
-                                           check_validity=False, overwrite=True).pk
+        return store.cache_notebook_bundle(
+            CacheBundleIn(cache.read_chapter(str(target)), str(target)), check_validity=False, overwrite=True
+        ).pk
 
     first = cache_text(path, "print(1)")
     current = cache_text(path, "print(3)")

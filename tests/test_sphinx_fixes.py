@@ -30,15 +30,21 @@ OTHER = "Other\n=====\n\nNothing to see.\n"
 def project(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     src.mkdir()
-    for name, text in {"conf.py": CONF, "index.rst": INDEX, "glossary.rst": GLOSSARY,
-                       "chapter.rst": CHAPTER, "other.rst": OTHER}.items():
+    for name, text in {
+        "conf.py": CONF,
+        "index.rst": INDEX,
+        "glossary.rst": GLOSSARY,
+        "chapter.rst": CHAPTER,
+        "other.rst": OTHER,
+    }.items():
         (src / name).write_text(text)
     return src
 
 
 def build(src: Path, fresh: bool) -> Path:
-    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", freshenv=fresh,
-                        status=StringIO(), warning=StringIO())
+    app = SphinxTestApp(
+        "html", srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=StringIO(), warning=StringIO()
+    )
     try:
         app.build()
     finally:
@@ -52,7 +58,7 @@ def tips(site: Path, page: str) -> list[Path]:
 
 def search_entries(site: Path) -> dict:
     text = (site / "searchindex.js").read_text()
-    return json.loads(text[len("Search.setIndex("):-1])["indexentries"]
+    return json.loads(text[len("Search.setIndex(") : -1])["indexentries"]
 
 
 def test_tips_and_index_entries_survive_an_edit_elsewhere(tmp_path):
@@ -80,7 +86,7 @@ def test_a_glossary_edit_reaches_pages_that_were_not_rewritten(tmp_path):
     site = build(src, fresh=False)
     assert "A single number that says how wrong" in tips(site, "chapter")[0].read_text()
     text = (site / "searchindex.js").read_text()
-    terms = json.loads(text[len("Search.setIndex("):-1])["terms"]
+    terms = json.loads(text[len("Search.setIndex(") : -1])["terms"]
     assert [w for w, d in terms.items() if d == []] == [], "words no page has are still indexed"
 
 

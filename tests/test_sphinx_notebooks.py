@@ -19,10 +19,9 @@ from types import SimpleNamespace
 import jupytext
 import nbformat
 import pytest
-
-import bookdata
 from sphinx.testing.util import SphinxTestApp
 
+import bookdata
 from dlbook.sphinx import notebooks
 
 HEADER = bookdata.FRONT_MATTER
@@ -44,7 +43,8 @@ def project(tmp_path: Path, pages: dict[str, str], mode: str = "off", conf: str 
         'extensions = ["myst_nb", "dlbook.sphinx.notebooks"]\n'
         f'nb_execution_mode = "{mode}"\n'
         f'nb_execution_cache_path = "{tmp_path / "cache"}"\n'
-        'exclude_patterns = ["_build"]\n' + conf)
+        'exclude_patterns = ["_build"]\n' + conf
+    )
     names = [Path(name).stem for name in pages]
     (src / "index.md").write_text("# Index\n\n```{toctree}\n" + "\n".join(names) + "\n```\n")
     for name, text in pages.items():
@@ -55,8 +55,9 @@ def project(tmp_path: Path, pages: dict[str, str], mode: str = "off", conf: str 
 def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[SphinxTestApp, str]:
     """Build in-process into ``src/../build``; return the app and the warnings."""
     warning = StringIO()
-    app = SphinxTestApp(builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh,
-                        status=StringIO(), warning=warning)
+    app = SphinxTestApp(
+        builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=StringIO(), warning=warning
+    )
     try:
         app.build()
     finally:
@@ -90,29 +91,34 @@ def executed(source_text: str, printed: str) -> nbformat.NotebookNode:
 # The text helpers
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("```{code-cell} ipython3\n1\n```", True),
-    ("````{code-cell} ipython3\n1\n````", True),
-    ("~~~{code-cell} ipython3\n1\n~~~", True),
-    ("Text.\n\n  ```{code-cell}\n1\n  ```", True),  # indented (inside a list item)
-    ("```python\n1 + 1\n```", False),
-    ("Write cells with {code-cell} directives.", False),  # mentioned in prose, not a cell
-    ("```{code-block} python\n1\n```", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("```{code-cell} ipython3\n1\n```", True),
+        ("````{code-cell} ipython3\n1\n````", True),
+        ("~~~{code-cell} ipython3\n1\n~~~", True),
+        ("Text.\n\n  ```{code-cell}\n1\n  ```", True),  # indented (inside a list item)
+        ("```python\n1 + 1\n```", False),
+        ("Write cells with {code-cell} directives.", False),  # mentioned in prose, not a cell
+        ("```{code-block} python\n1\n```", False),
+    ],
+)
 def test_has_code_cells(text, expected):
     assert notebooks.has_code_cells(text) is expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("---\ntitle: A\nkernelspec:\n  name: python3\n---\n# A\n",
-     {"title": "A", "kernelspec": {"name": "python3"}}),
-    ("---\ntitle: A\n---", {"title": "A"}),  # closing fence at the very end of the file
-    ("# No front matter\n---\ntitle: A\n---\n", {}),  # a fence later in the text is not front matter
-    ("---\ntitle: [unclosed\n---\n", {}),  # malformed YAML
-    ("---\n- a list\n- not a mapping\n---\n", {}),
-    ("---\njust text\n---\n", {}),
-    ("", {}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("---\ntitle: A\nkernelspec:\n  name: python3\n---\n# A\n", {"title": "A", "kernelspec": {"name": "python3"}}),
+        ("---\ntitle: A\n---", {"title": "A"}),  # closing fence at the very end of the file
+        ("# No front matter\n---\ntitle: A\n---\n", {}),  # a fence later in the text is not front matter
+        ("---\ntitle: [unclosed\n---\n", {}),  # malformed YAML
+        ("---\n- a list\n- not a mapping\n---\n", {}),
+        ("---\njust text\n---\n", {}),
+        ("", {}),
+    ],
+)
 def test_front_matter(text, expected):
     assert notebooks.front_matter(text) == expected
 
@@ -122,21 +128,25 @@ NO_KERNELSPEC = "no kernelspec in the front matter (kernelspec: name: python3)"
 NO_JUPYTEXT = "no jupytext header in the front matter (jupytext: text_representation: format_name: myst)"
 
 
-@pytest.mark.parametrize("text, expected", [
-    (HEADER + CELL, []),
-    (HEADER + "# No code\n", []),
-    ("# No code and no front matter\n", []),
-    (CELL, [NO_KERNELSPEC, NO_JUPYTEXT]),
-    (HEADER.replace("  name: python3\n", "") + CELL, [NO_KERNELSPEC]),  # kernelspec without a name
-    ("---\nkernelspec: python3\n" + HEADER[4:HEADER.index("kernelspec")] + "---\n" + CELL,
-     [NO_KERNELSPEC]),  # kernelspec is a string, not a mapping
-    (HEADER.replace("format_name: myst", "format_name: markdown") + CELL, [NO_JUPYTEXT]),
-    ("---\njupytext:\n  text_representation: myst\nkernelspec:\n  name: python3\n---\n" + CELL,
-     [NO_JUPYTEXT]),
-    # jupytext not a mapping: reported as a problem, not an AttributeError in the source-read handler
-    ("---\njupytext: myst\nkernelspec:\n  name: python3\n---\n" + CELL, [NO_JUPYTEXT]),
-    ("---\njupytext: [1, 2]\n---\n" + CELL, [NO_KERNELSPEC, NO_JUPYTEXT]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (HEADER + CELL, []),
+        (HEADER + "# No code\n", []),
+        ("# No code and no front matter\n", []),
+        (CELL, [NO_KERNELSPEC, NO_JUPYTEXT]),
+        (HEADER.replace("  name: python3\n", "") + CELL, [NO_KERNELSPEC]),  # kernelspec without a name
+        (
+            "---\nkernelspec: python3\n" + HEADER[4 : HEADER.index("kernelspec")] + "---\n" + CELL,
+            [NO_KERNELSPEC],
+        ),  # kernelspec is a string, not a mapping
+        (HEADER.replace("format_name: myst", "format_name: markdown") + CELL, [NO_JUPYTEXT]),
+        ("---\njupytext:\n  text_representation: myst\nkernelspec:\n  name: python3\n---\n" + CELL, [NO_JUPYTEXT]),
+        # jupytext not a mapping: reported as a problem, not an AttributeError in the source-read handler
+        ("---\njupytext: myst\nkernelspec:\n  name: python3\n---\n" + CELL, [NO_JUPYTEXT]),
+        ("---\njupytext: [1, 2]\n---\n" + CELL, [NO_KERNELSPEC, NO_JUPYTEXT]),
+    ],
+)
 def test_front_matter_problems(text, expected):
     assert notebooks.front_matter_problems(text) == expected
 
@@ -146,8 +156,7 @@ def test_front_matter_problems(text, expected):
 
 
 def test_merge_outputs_copies_outputs_counts_and_language_info():
-    text = (HEADER + "# T\n\nProse.\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
-            "```{code-cell} ipython3\nprint(x)\n```\n")
+    text = HEADER + "# T\n\nProse.\n\n```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\nprint(x)\n```\n"
     notebook = jupytext.reads(text, fmt="md:myst")
     ran = executed(text, "1\n")
     ran.cells[0].source = "# Prose changed after execution: markdown does not matter"
@@ -203,8 +212,10 @@ def test_executed_notebook_reads_jupyter_execute_outside_cache_mode(tmp_path):
     ran = notebooks.executed_notebook(app, "part/chapter", notebook)
     assert stdout_of(code_cells(ran)[0]) == "42\n"
     # without myst-nb's configuration (another parser) the file is used too
-    assert stdout_of(code_cells(notebooks.executed_notebook(fake_app(tmp_path / "html"), "part/chapter",
-                                                            notebook))[0]) == "42\n"
+    assert (
+        stdout_of(code_cells(notebooks.executed_notebook(fake_app(tmp_path / "html"), "part/chapter", notebook))[0])
+        == "42\n"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -212,16 +223,22 @@ def test_executed_notebook_reads_jupyter_execute_outside_cache_mode(tmp_path):
 
 
 def test_build_error_names_a_chapter_with_code_but_no_kernelspec(tmp_path):
-    src = project(tmp_path, {
-        "chapter": CELL,                                   # code cells, no front matter
-        "glossary": "# Glossary\n\nNo code, so no kernelspec needed.\n",
-        "good": HEADER + CELL,
-    })
+    src = project(
+        tmp_path,
+        {
+            "chapter": CELL,  # code cells, no front matter
+            "glossary": "# Glossary\n\nNo code, so no kernelspec needed.\n",
+            "good": HEADER + CELL,
+        },
+    )
     app, warnings = build(src)
     ours = [line for line in warnings.splitlines() if "has code cells but" in line]
     assert len(ours) == 1, warnings
-    assert re.search(r"chapter\.md:1: ERROR: chapter\.md has code cells but no kernelspec .* and "
-                     r"no jupytext header", ours[0])
+    assert re.search(
+        r"chapter\.md:1: ERROR: chapter\.md has code cells but no kernelspec .* and "
+        r"no jupytext header",
+        ours[0],
+    )
     assert "Start the file with these lines" in ours[0]
     assert "kernelspec:" in warnings and "format_name: myst" in warnings, "the lines to copy are shown"
     assert "glossary.md" not in warnings and "good.md" not in warnings
@@ -241,7 +258,8 @@ def seed_cache(tmp_path: Path, text: str, printed: str) -> None:
     from jupyter_cache.base import CacheBundleIn
 
     get_cache(str(tmp_path / "cache")).cache_notebook_bundle(
-        CacheBundleIn(executed(text, printed), "chapter.md"), check_validity=False)
+        CacheBundleIn(executed(text, printed), "chapter.md"), check_validity=False
+    )
 
 
 def test_download_takes_outputs_from_the_cache_in_cache_mode(tmp_path):
@@ -268,8 +286,7 @@ def test_download_takes_outputs_from_the_cache_in_cache_mode(tmp_path):
 
 def test_download_of_a_chapter_excluded_from_execution_in_cache_mode(tmp_path):
     """Not in the cache (KeyError): the download is still written, without outputs."""
-    src = project(tmp_path, {"chapter": CHAPTER}, mode="cache",
-                  conf='nb_execution_excludepatterns = ["chapter.md"]\n')
+    src = project(tmp_path, {"chapter": CHAPTER}, mode="cache", conf='nb_execution_excludepatterns = ["chapter.md"]\n')
     app, warnings = build(src)
     assert warnings.strip() == ""
     [cell] = code_cells(download(app))
@@ -296,8 +313,11 @@ def test_download_without_an_executed_notebook_warns_and_has_no_outputs(tmp_path
     shutil.rmtree(Path(app.outdir).parent / "jupyter_execute")
     (Path(app.outdir) / "_sources" / "chapter.ipynb").unlink()
     app, warnings = build(src, fresh=False)  # nothing re-read: nothing re-executed
-    assert re.search(r"WARNING: chapter\.md: no executed notebook found; the \.ipynb download has "
-                     r"no outputs", warnings), warnings
+    assert re.search(
+        r"WARNING: chapter\.md: no executed notebook found; the \.ipynb download has "
+        r"no outputs",
+        warnings,
+    ), warnings
     [cell] = code_cells(download(app))
     assert cell.source == "print(6 * 7)" and cell.outputs == []
 
@@ -309,8 +329,11 @@ def test_download_that_disagrees_with_the_execution_is_a_build_error(tmp_path):
     nbformat.write(executed(CHAPTER.replace("6 * 7", "6 * 9"), "54\n"), stale)
     (Path(app.outdir) / "_sources" / "chapter.ipynb").unlink()
     app, warnings = build(src, fresh=False)
-    assert re.search(r"ERROR: chapter\.md: cannot build the \.ipynb download: code cell 1 differs "
-                     r"between jupytext and the executed notebook", warnings), warnings
+    assert re.search(
+        r"ERROR: chapter\.md: cannot build the \.ipynb download: code cell 1 differs "
+        r"between jupytext and the executed notebook",
+        warnings,
+    ), warnings
     assert not (Path(app.outdir) / "_sources" / "chapter.ipynb").exists()  # no wrong outputs
 
 

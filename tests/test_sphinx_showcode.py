@@ -21,7 +21,7 @@ def test_a_method_is_found_and_dedented():
 def test_the_docstring_and_only_the_docstring_is_left_out():
     path, node = find_definition("dlbook.scratch.backward")
     code, first, last = shown_source(path, node)
-    full = "\n".join(path.read_text().splitlines()[first - 1:last])
+    full = "\n".join(path.read_text().splitlines()[first - 1 : last])
     docstring_lines = node.body[0].end_lineno - node.body[0].lineno + 1
     assert len(code.splitlines()) == len(full.splitlines()) - docstring_lines
     assert "_checked_backward_inputs(network, trace, y, loss)" in code
@@ -37,10 +37,13 @@ def test_a_function_without_docstring_is_shown_whole(tmp_path, monkeypatch):
     assert (first, last) == (4, 6)
 
 
-@pytest.mark.parametrize("name, message", [
-    ("dlbook.scratch.no_such_function", "no function or class 'no_such_function'"),
-    ("nosuchpackage.module.function", "no such module"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("dlbook.scratch.no_such_function", "no function or class 'no_such_function'"),
+        ("nosuchpackage.module.function", "no such module"),
+    ],
+)
 def test_a_wrong_name_is_a_clear_error(name, message):
     with pytest.raises(ValueError, match=message):
         find_definition(name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import random
 import sys
 
@@ -37,6 +36,7 @@ def linear_model(weight=0.0, bias=0.0):
 
 # -- seed_everything / get_device ---------------------------------------------
 
+
 def test_seed_everything_seeds_python_numpy_and_torch():
     training.seed_everything(42)
     first = (random.random(), np.random.rand(), torch.rand(1).item())
@@ -60,13 +60,21 @@ def test_get_device(monkeypatch):
 
 # -- fit ------------------------------------------------------------------------
 
+
 def test_fit_reduces_the_loss_on_six_cells():
     X, y = six_cells()
     model = MLP([2, 8, 1], seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     loader = to_loader(X, y, batch_size=3, shuffle=True, seed=0)
-    history = fit(model, nn.BCEWithLogitsLoss(), optimizer, loader, num_epochs=60,
-                  val_loader=to_loader(X, y, batch_size=6), metrics={"accuracy": accuracy})
+    history = fit(
+        model,
+        nn.BCEWithLogitsLoss(),
+        optimizer,
+        loader,
+        num_epochs=60,
+        val_loader=to_loader(X, y, batch_size=6),
+        metrics={"accuracy": accuracy},
+    )
     assert len(history.train_loss) == len(history.val_loss) == 60
     assert history.train_loss[-1] < 0.2 * history.train_loss[0]
     assert history.metrics["accuracy"][-1] == 1.0
@@ -131,8 +139,7 @@ def test_fit_keeps_the_tensor_returned_by_to_device():
     batches = [(X.as_subclass(_Tracked), y.as_subclass(_Tracked))]
     _Tracked.moves = []
     model = _PlainInputOnly()
-    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, num_epochs=2,
-        val_loader=batches)
+    fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), batches, num_epochs=2, val_loader=batches)
     assert len(_Tracked.moves) == 8  # X and y, train and validation, two epochs
     assert all(args == (torch.device("cpu"),) for args in _Tracked.moves)
 
@@ -141,8 +148,9 @@ def test_validation_loss_is_that_of_evaluate_after_each_epoch():
     X, y = line_data()
     model = linear_model()
     loader = to_loader(X, y, batch_size=5)
-    history = fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), loader,
-                  num_epochs=3, val_loader=loader)
+    history = fit(
+        model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), loader, num_epochs=3, val_loader=loader
+    )
     assert history.val_loss[-1] == pytest.approx(evaluate(model, loader, nn.MSELoss())["loss"], rel=1e-6)
 
 
@@ -150,12 +158,20 @@ def test_metrics_accept_a_list_of_functions():
     X, y = six_cells()
     model = MLP([2, 1], seed=0)
     loader = to_loader(X, y, batch_size=6)
-    history = fit(model, nn.BCEWithLogitsLoss(), torch.optim.SGD(model.parameters(), lr=0.1), loader,
-                  num_epochs=2, val_loader=loader, metrics=[accuracy])
+    history = fit(
+        model,
+        nn.BCEWithLogitsLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        loader,
+        num_epochs=2,
+        val_loader=loader,
+        metrics=[accuracy],
+    )
     assert list(history.metrics) == ["accuracy"] and len(history.metrics["accuracy"]) == 2
 
 
 # -- early stopping ---------------------------------------------------------------
+
 
 def diverging_problem():
     """Training pulls the weight towards +1 while validation wants -1: validation loss rises."""
@@ -169,8 +185,15 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     train, val = diverging_problem()
     model = linear_model(weight=-0.5)
     stopper = EarlyStopping(patience=3)
-    history = fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.2), train,
-                  num_epochs=100, val_loader=val, early_stopping=stopper)
+    history = fit(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.2),
+        train,
+        num_epochs=100,
+        val_loader=val,
+        early_stopping=stopper,
+    )
     assert history.best_epoch == 1
     assert history.stopped_epoch == 1 + 3 and history.stopped_early
     assert len(history.train_loss) == len(history.val_loss) == 4
@@ -183,8 +206,15 @@ def test_early_stopping_stops_and_restores_the_best_weights():
 def test_without_restore_the_last_weights_stay():
     train, val = diverging_problem()
     model = linear_model(weight=-0.5)
-    history = fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.2), train,
-                  num_epochs=100, val_loader=val, early_stopping=EarlyStopping(patience=2, restore_best=False))
+    history = fit(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.2),
+        train,
+        num_epochs=100,
+        val_loader=val,
+        early_stopping=EarlyStopping(patience=2, restore_best=False),
+    )
     assert history.stopped_epoch == 3
     assert evaluate(model, val, nn.MSELoss())["loss"] == pytest.approx(history.val_loss[-1], rel=1e-6)
 
@@ -193,8 +223,14 @@ def test_early_stopping_watches_train_loss_without_validation():
     X, y = line_data()
     model = linear_model()
     # lr = 1.1 on this problem overshoots more every step: the train loss grows.
-    history = fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=1.1), [(X, y)],
-                  num_epochs=50, early_stopping=EarlyStopping(patience=2))
+    history = fit(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=1.1),
+        [(X, y)],
+        num_epochs=50,
+        early_stopping=EarlyStopping(patience=2),
+    )
     assert history.val_loss == []
     assert history.best_epoch == int(np.argmin(history.train_loss)) + 1
     assert history.stopped_early and history.stopped_epoch < 50
@@ -224,18 +260,33 @@ def test_fit_resets_a_reused_early_stopper():
     stopper = EarlyStopping(patience=2)
     for _ in range(2):
         model = linear_model(weight=-0.5)
-        history = fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.2), train,
-                      num_epochs=100, val_loader=val, early_stopping=stopper)
+        history = fit(
+            model,
+            nn.MSELoss(),
+            torch.optim.SGD(model.parameters(), lr=0.2),
+            train,
+            num_epochs=100,
+            val_loader=val,
+            early_stopping=stopper,
+        )
         assert history.best_epoch == 1 and history.stopped_epoch == 3
 
 
 # -- progress bar -------------------------------------------------------------------
 
+
 def run_tiny_fit(progress):
     X, y = line_data(n=4)
     model = linear_model()
-    return fit(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), [(X, y)],
-               num_epochs=3, val_loader=[(X, y)], progress=progress)
+    return fit(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        [(X, y)],
+        num_epochs=3,
+        val_loader=[(X, y)],
+        progress=progress,
+    )
 
 
 def test_progress_true_shows_a_bar(capsys):
@@ -252,17 +303,17 @@ def test_progress_false_is_silent(capsys):
 
 def test_progress_auto(monkeypatch):
     monkeypatch.delenv("DLBOOK_PROGRESS", raising=False)
-    assert training._progress_disabled(None) is None       # tqdm decides: a bar only in a terminal
-    assert training._progress_disabled(True) is False      # explicit wins
+    assert training._progress_disabled(None) is None  # tqdm decides: a bar only in a terminal
+    assert training._progress_disabled(True) is False  # explicit wins
     assert training._progress_disabled(False) is True
     monkeypatch.setenv("DLBOOK_PROGRESS", "0")
-    assert training._progress_disabled(None) is True       # forced off
+    assert training._progress_disabled(None) is True  # forced off
     assert training._progress_disabled(True) is False
     monkeypatch.setenv("DLBOOK_PROGRESS", "1")
-    assert training._progress_disabled(None) is False      # forced on
+    assert training._progress_disabled(None) is False  # forced on
     monkeypatch.delenv("DLBOOK_PROGRESS")
     monkeypatch.setattr(sys, "stderr", None)
-    assert training._progress_disabled(None) is True       # no stderr at all
+    assert training._progress_disabled(None) is True  # no stderr at all
 
 
 def test_no_terminal_no_bar(monkeypatch, capsys):
@@ -272,6 +323,7 @@ def test_no_terminal_no_bar(monkeypatch, capsys):
 
 
 # -- evaluate / predict ----------------------------------------------------------------
+
 
 def test_evaluate_over_uneven_batches_equals_the_whole_set():
     X, y = line_data(n=7)
@@ -304,6 +356,7 @@ def test_predict_accepts_numpy_and_returns_numpy():
 
 # -- accuracy -------------------------------------------------------------------------
 
+
 def test_accuracy_cases():
     assert accuracy(torch.tensor([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1]]), torch.tensor([1, 2])) == 0.5
     assert accuracy(torch.tensor([[0.7], [0.2]]), torch.tensor([[1.0], [0.0]])) == 1.0
@@ -314,13 +367,12 @@ def test_accuracy_cases():
 
 def test_accuracy_logits_flag_decides_the_threshold():
     y_hat, y = torch.tensor([[0.3]]), torch.tensor([[1.0]])
-    assert accuracy(y_hat, y) == 0.0                 # read as a probability: 0.3 < 0.5
-    assert accuracy(y_hat, y, logits=True) == 1.0    # read as a logit: sigmoid(0.3) > 0.5
+    assert accuracy(y_hat, y) == 0.0  # read as a probability: 0.3 < 0.5
+    assert accuracy(y_hat, y, logits=True) == 1.0  # read as a logit: sigmoid(0.3) > 0.5
 
 
 # Away from 0, where sigmoid(logit) rounds to exactly 0.5.
-@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-50, 50).filter(lambda v: abs(v) > 1e-9)),
-       st.data())
+@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-50, 50).filter(lambda v: abs(v) > 1e-9)), st.data())
 def test_accuracy_of_logits_equals_accuracy_of_probabilities(scores, data):
     y = data.draw(arrays(np.float64, scores.shape, elements=st.sampled_from([0.0, 1.0])))
     probabilities = 1.0 / (1.0 + np.exp(-scores))
@@ -329,12 +381,15 @@ def test_accuracy_of_logits_equals_accuracy_of_probabilities(scores, data):
     assert 0.0 <= logit_acc <= 1.0
 
 
-@pytest.mark.parametrize("y_hat, y, match", [
-    (torch.zeros(3, 4), torch.zeros(3, 1), r"y must be integer labels of shape \(3,\)"),
-    (torch.zeros(3, 1), torch.zeros(3), r"same shape for two classes; got y \(3,\) and y_hat \(3, 1\)"),
-    (torch.zeros(2, 1), torch.tensor([[2.0], [0.0]]), "y must contain only 0 and 1"),
-    (torch.zeros(0, 1), torch.zeros(0, 1), "at least one sample"),
-])
+@pytest.mark.parametrize(
+    "y_hat, y, match",
+    [
+        (torch.zeros(3, 4), torch.zeros(3, 1), r"y must be integer labels of shape \(3,\)"),
+        (torch.zeros(3, 1), torch.zeros(3), r"same shape for two classes; got y \(3,\) and y_hat \(3, 1\)"),
+        (torch.zeros(2, 1), torch.tensor([[2.0], [0.0]]), "y must contain only 0 and 1"),
+        (torch.zeros(0, 1), torch.zeros(0, 1), "at least one sample"),
+    ],
+)
 def test_accuracy_bad_input(y_hat, y, match):
     with pytest.raises(ValueError, match=match):
         accuracy(y_hat, y)
@@ -342,27 +397,36 @@ def test_accuracy_bad_input(y_hat, y, match):
 
 # -- bad input to fit / evaluate / predict / EarlyStopping -------------------------------
 
+
 def make_args(**changes):
     X, y = line_data(n=4)
     model = linear_model()
-    args = dict(model=model, loss_fn=nn.MSELoss(), optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
-                train_loader=[(X, y)], num_epochs=2)
+    args = dict(
+        model=model,
+        loss_fn=nn.MSELoss(),
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+        train_loader=[(X, y)],
+        num_epochs=2,
+    )
     args.update(changes)
     return args
 
 
-@pytest.mark.parametrize("changes, error, match", [
-    (dict(model="net"), TypeError, "model must be a torch.nn.Module; got str"),
-    (dict(loss_fn="mse"), TypeError, "loss_fn must be a function"),
-    (dict(optimizer="sgd"), TypeError, "optimizer must be a torch.optim.Optimizer"),
-    (dict(num_epochs=0), ValueError, "num_epochs must be an integer >= 1; got 0"),
-    (dict(num_epochs=2.0), ValueError, "num_epochs must be an integer >= 1"),
-    (dict(train_loader=[]), ValueError, "train_loader must yield at least one batch"),
-    (dict(metrics={"accuracy": accuracy}), ValueError, "metrics are computed on the validation data"),
-    (dict(metrics="accuracy", val_loader=[]), TypeError, "metrics must be a dict"),
-    (dict(metrics={"acc": 1.0}, val_loader=[]), TypeError, r"metrics\['acc'\] must be a function"),
-    (dict(early_stopping=3), TypeError, "early_stopping must be an EarlyStopping or None"),
-])
+@pytest.mark.parametrize(
+    "changes, error, match",
+    [
+        (dict(model="net"), TypeError, "model must be a torch.nn.Module; got str"),
+        (dict(loss_fn="mse"), TypeError, "loss_fn must be a function"),
+        (dict(optimizer="sgd"), TypeError, "optimizer must be a torch.optim.Optimizer"),
+        (dict(num_epochs=0), ValueError, "num_epochs must be an integer >= 1; got 0"),
+        (dict(num_epochs=2.0), ValueError, "num_epochs must be an integer >= 1"),
+        (dict(train_loader=[]), ValueError, "train_loader must yield at least one batch"),
+        (dict(metrics={"accuracy": accuracy}), ValueError, "metrics are computed on the validation data"),
+        (dict(metrics="accuracy", val_loader=[]), TypeError, "metrics must be a dict"),
+        (dict(metrics={"acc": 1.0}, val_loader=[]), TypeError, r"metrics\['acc'\] must be a function"),
+        (dict(early_stopping=3), TypeError, "early_stopping must be an EarlyStopping or None"),
+    ],
+)
 def test_fit_bad_input(changes, error, match):
     with pytest.raises(error, match=match):
         fit(**make_args(**changes))
@@ -382,12 +446,15 @@ def test_evaluate_and_predict_bad_input():
         predict(model, [[1.0], [2.0, 3.0]])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(patience=0), "patience must be an integer >= 1; got 0"),
-    (dict(patience=2.5), "patience must be an integer >= 1"),
-    (dict(patience=2, min_delta=-0.1), "min_delta must be a number >= 0; got -0.1"),
-    (dict(patience=2, min_delta=float("nan")), "min_delta must be a number >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(patience=0), "patience must be an integer >= 1; got 0"),
+        (dict(patience=2.5), "patience must be an integer >= 1"),
+        (dict(patience=2, min_delta=-0.1), "min_delta must be a number >= 0; got -0.1"),
+        (dict(patience=2, min_delta=float("nan")), "min_delta must be a number >= 0"),
+    ],
+)
 def test_early_stopping_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         EarlyStopping(**kwargs)

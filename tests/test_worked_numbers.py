@@ -61,8 +61,7 @@ class TestLossFunctions:
         right = F.cross_entropy(logits, targets).item()
         close(self.values["lf_nll_right"], right, tol=1e-6)
         assert self.values["lf_nll_wrong"] < 0, "softmax outputs fed to nll_loss give a negative number"
-        close(self.values["lf_nll_right"],
-              losses.cross_entropy([0, 1], logits.double().numpy()), tol=1e-6)
+        close(self.values["lf_nll_right"], losses.cross_entropy([0, 1], logits.double().numpy()), tol=1e-6)
 
     def test_logits_loss_is_stable(self):
         close(self.values["lf_fused"], losses.binary_cross_entropy_with_logits([0.0], [40.0]), tol=1e-6)
@@ -123,13 +122,13 @@ class TestForwardPass:
         # z = x W1 + b1 with x = (1, 0, 1): (0.2 - 0.5 - 0.4, -0.3 + 0.2 + 0.2)
         close(self.values["fp_relu_z_h1"], -0.7)
         close(self.values["fp_relu_z_h2"], 0.1)
-        close(self.values["fp_relu_y_hat"], 0.08)   # relu(-0.7)=0, 0.1 * -0.2 + 0.1
+        close(self.values["fp_relu_y_hat"], 0.08)  # relu(-0.7)=0, 0.1 * -0.2 + 0.1
 
     def test_pytorch_models_agree_with_scratch(self):
         expected = _forward("relu").output[0, 0]
         close(self.values["fp_torch_output"], expected, tol=1e-6)
         close(self.values["fp_seq_output"], expected, tol=1e-6)
-        assert self.values["fp_model_n_params"] == 11      # 3*2 + 2 + 2*1 + 1
+        assert self.values["fp_model_n_params"] == 11  # 3*2 + 2 + 2*1 + 1
         assert self.values["fp_broken_n_params"] == 0, "layers built in forward are not parameters"
 
 
@@ -170,9 +169,9 @@ class TestBackpropagation:
         network, X, y, trace, grads, _ = worked
         v = self.values
         close(v["bp_loss"], losses.mse(y, trace.output))
-        close(v["bp_loss"], 0.8464)                       # (0.08 - 1)^2
+        close(v["bp_loss"], 0.8464)  # (0.08 - 1)^2
         close(v["bp_db2"], grads.db[1][0])
-        close(v["bp_db2"], -1.84)                         # 2 (0.08 - 1)
+        close(v["bp_db2"], -1.84)  # 2 (0.08 - 1)
         close(v["bp_dW2_1"], grads.dW[1][0, 0])
         close(v["bp_dW2_2"], grads.dW[1][1, 0])
         close(v["bp_db1_1"], grads.db[0][0])

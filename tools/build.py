@@ -112,9 +112,11 @@ def check_chapters(chapters: list[str] | None = None) -> int:
         print("\n".join(result.stdout.strip().splitlines()[-15:]), file=sys.stderr)
     executed = executed_since(start, before)
     status = "ok" if code == 0 else f"FAILED: {len(own)} warning(s)/error(s)"
-    print(f"check {status}: {', '.join(chapters or ['pages changed since the last build'])}; "
-          f"{len(executed)} executed; "
-          f"{time.time() - start:.1f} s (full output: {(BUILD / 'logs' / 'check.log').relative_to(ROOT)})")
+    print(
+        f"check {status}: {', '.join(chapters or ['pages changed since the last build'])}; "
+        f"{len(executed)} executed; "
+        f"{time.time() - start:.1f} s (full output: {(BUILD / 'logs' / 'check.log').relative_to(ROOT)})"
+    )
     return code
 
 
@@ -178,7 +180,8 @@ def pre_execute(pages: list[str]) -> dict[Path, str]:
         return {}
     print(f"pre-executing {len(outdated)} chapter(s) on {os.cpu_count()} cores ...", flush=True)
     load_executor("local-parallel", cache=cache, logger=logger).run_and_cache(
-        filter_pks=outdated, timeout=timeout, allow_errors=False)
+        filter_pks=outdated, timeout=timeout, allow_errors=False
+    )
     failed = {}
     for pk in outdated:
         record = cache.get_project_record(pk)
@@ -199,9 +202,12 @@ def report_failures(failed: dict[Path, str], start: float, before: dict[str, flo
         print(describe_failure(str(chapter), path.read_text(encoding="utf-8"), traceback), file=sys.stderr)
         print(f"  (full traceback: {log.relative_to(ROOT)})", file=sys.stderr)
     executed = [uri for uri in executed_since(start, before) if Path(uri) not in failed]
-    print(f"\nbook build FAILED: {len(failed)} chapter(s) raised in a cell (above); "
-          f"{len(executed)} other chapter(s) executed, Sphinx not run; "
-          f"{time.time() - start:.1f} s", file=sys.stderr)
+    print(
+        f"\nbook build FAILED: {len(failed)} chapter(s) raised in a cell (above); "
+        f"{len(executed)} other chapter(s) executed, Sphinx not run; "
+        f"{time.time() - start:.1f} s",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -221,9 +227,11 @@ def summarise(returncode: int, files: list[str], start: float, before: dict[str,
     executed = executed_since(start, before)
     with_code = chapters_with_code(files)
     status = "ok" if returncode == 0 else f"FAILED (exit {returncode})"
-    print(f"book build {status}: {len(files)} pages, {len(with_code)} with code: "
-          f"{len(executed)} executed, {max(len(with_code) - len(executed), 0)} from cache; "
-          f"{time.time() - start:.1f} s")
+    print(
+        f"book build {status}: {len(files)} pages, {len(with_code)} with code: "
+        f"{len(executed)} executed, {max(len(with_code) - len(executed), 0)} from cache; "
+        f"{time.time() - start:.1f} s"
+    )
     if returncode != 0:
         print("\nThe build failed. Fix the warnings above; each names its chapter file.", file=sys.stderr)
     return returncode
@@ -249,20 +257,28 @@ def kernel_environment() -> None:
         startup = BUILD / "ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True, exist_ok=True)
         (startup / "00-skip-slow-imports.py").write_text(
-            "import sys\n"
-            "sys.modules.setdefault('rfc3987_syntax', None)  # jsonschema then skips IRI checks\n")
+            "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # jsonschema then skips IRI checks\n"
+        )
         os.environ["IPYTHONDIR"] = str(BUILD / "ipython")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", metavar="CHAPTER",
-                        help="check these chapter files only: execute, read, print their warnings (no HTML)")
-    parser.add_argument("--check", action="store_true",
-                        help="check every page changed since the last build (no HTML; make serve runs it)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="CHAPTER",
+        help="check these chapter files only: execute, read, print their warnings (no HTML)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check every page changed since the last build (no HTML; make serve runs it)",
+    )
     parser.add_argument("--all", action="store_true", help="rewrite every page (not re-execute)")
-    parser.add_argument("--serial", action="store_true",
-                        help="let Sphinx execute chapters one by one (no parallel pre-execution)")
+    parser.add_argument(
+        "--serial", action="store_true", help="let Sphinx execute chapters one by one (no parallel pre-execution)"
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     BUILD.mkdir(exist_ok=True)

@@ -35,16 +35,31 @@ def main(argv: list[str] | None = None) -> int:
     BUILD.mkdir(exist_ok=True)
     kernel_environment()
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "jupyter-book"), "config", "sphinx", "."], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([str(bin_dir / "jupyter-book"), "config", "sphinx", "."], check=True, stdout=subprocess.DEVNULL)
     if build_book() != 0:
-        print("The first build failed (above): serving the pages that exist; fix and save to rebuild.",
-              file=sys.stderr)
-    command = [str(bin_dir / "sphinx-autobuild"), ".", str(BUILD / "html"),
-               "-d", str(BUILD / ".doctrees"), "-n", "--keep-going",
-               "--host", args.host, "--port", str(args.port), "--no-initial",
-               "--ignore", str(BUILD), "--ignore", str(ROOT / "conf.py"), "--re-ignore", r"/\.",
-               "--pre-build", f"{sys.executable} {ROOT / 'tools' / 'build.py'} --check"]
+        print("The first build failed (above): serving the pages that exist; fix and save to rebuild.", file=sys.stderr)
+    command = [
+        str(bin_dir / "sphinx-autobuild"),
+        ".",
+        str(BUILD / "html"),
+        "-d",
+        str(BUILD / ".doctrees"),
+        "-n",
+        "--keep-going",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--no-initial",
+        "--ignore",
+        str(BUILD),
+        "--ignore",
+        str(ROOT / "conf.py"),
+        "--re-ignore",
+        r"/\.",
+        "--pre-build",
+        f"{sys.executable} {ROOT / 'tools' / 'build.py'} --check",
+    ]
     print(f"serving http://{args.host}:{args.port}/  (Ctrl-C stops)", flush=True)
     return subprocess.run(command).returncode
 

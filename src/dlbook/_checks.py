@@ -12,8 +12,9 @@ import numbers
 import numpy as np
 
 
-def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                   allow_empty: bool = False) -> np.ndarray:
+def as_float_array(
+    value, name: str, *, ndim: int | tuple[int, ...] | None = None, allow_empty: bool = False
+) -> np.ndarray:
     """Return ``value`` as a float64 array, or raise a clear error.
 
     Parameters
@@ -46,8 +47,7 @@ def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = Non
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
-            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimension(s); "
-                             f"got shape {array.shape}")
+            raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimension(s); got shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     if np.isnan(array).any():
@@ -66,8 +66,9 @@ def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
     >>> same_shape(np.zeros(3), np.zeros(3), "y", "y_hat")
     """
     if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape; "
-                         f"got {name_a} {a.shape} and {name_b} {b.shape}")
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape; got {name_a} {a.shape} and {name_b} {b.shape}"
+        )
 
 
 def in_unit_interval(array: np.ndarray, name: str) -> None:

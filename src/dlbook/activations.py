@@ -15,9 +15,17 @@ import numpy as np
 from dlbook._checks import as_float_array
 
 __all__ = [
-    "sigmoid", "tanh", "relu", "softmax", "identity",
-    "sigmoid_derivative", "tanh_derivative", "relu_derivative", "identity_derivative",
-    "ACTIVATIONS", "DERIVATIVES",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "softmax",
+    "identity",
+    "sigmoid_derivative",
+    "tanh_derivative",
+    "relu_derivative",
+    "identity_derivative",
+    "ACTIVATIONS",
+    "DERIVATIVES",
 ]
 
 
@@ -201,5 +209,9 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 #: Activation functions by name, as :class:`dlbook.scratch.Network` uses them.
 ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "identity": identity}
 #: Their derivatives with respect to z, by the same names.
-DERIVATIVES = {"sigmoid": sigmoid_derivative, "tanh": tanh_derivative,
-               "relu": relu_derivative, "identity": identity_derivative}
+DERIVATIVES = {
+    "sigmoid": sigmoid_derivative,
+    "tanh": tanh_derivative,
+    "relu": relu_derivative,
+    "identity": identity_derivative,
+}

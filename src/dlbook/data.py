@@ -14,26 +14,51 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from dlbook._checks import as_float_array, positive_int
+from dlbook._checks import as_float_array, positive_int, positive_number
 
 __all__ = [
-    "six_cells", "crop_yields", "CROP_WEIGHTS", "CROP_BIAS", "logic_gate", "noisy_sine",
-    "projectile", "projectile_height", "Split", "load_iris", "load_breast_cancer",
-    "load_digits", "standardize", "to_loader",
+    "six_cells",
+    "crop_yields",
+    "CROP_WEIGHTS",
+    "CROP_BIAS",
+    "logic_gate",
+    "noisy_sine",
+    "projectile",
+    "projectile_height",
+    "Split",
+    "load_iris",
+    "load_breast_cancer",
+    "load_digits",
+    "standardize",
+    "to_loader",
+    "predator_prey",
+    "CELL_SHAPES",
+    "cell_images",
+    "ATOM_TYPES",
+    "ATOM_VALENCE",
+    "ATOM_CONTRIBUTIONS",
+    "BOND_CONTRIBUTIONS",
+    "group_contribution",
+    "molecule_graphs",
+    "pack_graphs",
+    "MOTIF_A",
+    "MOTIF_B",
+    "DNA_BASES",
+    "motif_order",
+    "spectra_with_anomalies",
+    "dose_response",
 ]
 
 #: True rule behind :func:`crop_yields`: ``Y = X @ CROP_WEIGHTS + CROP_BIAS`` (+ noise).
 #: Rows: temperature (deg C), rainfall (mm), humidity (%); columns: apples, oranges (t/ha).
-CROP_WEIGHTS = np.array([[0.30, 0.90],
-                         [0.15, 0.10],
-                         [0.10, 0.05]])
+CROP_WEIGHTS = np.array([[0.30, 0.90], [0.15, 0.10], [0.10, 0.05]])
 #: Intercepts of the crop rule (apples, oranges), tonnes per hectare.
 CROP_BIAS = np.array([-5.0, -8.0])
 
@@ -73,12 +98,7 @@ def six_cells() -> tuple[np.ndarray, np.ndarray]:
     >>> X.shape, y.ravel().tolist()
     ((6, 2), [0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
     """
-    X = np.array([[1.2, 3.1],
-                  [0.8, 2.4],
-                  [1.6, 3.7],
-                  [3.4, 1.3],
-                  [4.1, 0.9],
-                  [2.9, 1.8]], dtype=np.float32)
+    X = np.array([[1.2, 3.1], [0.8, 2.4], [1.6, 3.7], [3.4, 1.3], [4.1, 0.9], [2.9, 1.8]], dtype=np.float32)
     y = np.array([[0], [0], [0], [1], [1], [1]], dtype=np.float32)
     return X, y
 
@@ -224,7 +244,7 @@ def projectile_height(speed, angle, t, g: float = 9.81) -> np.ndarray:
     speed = as_float_array(speed, "speed")
     angle = as_float_array(angle, "angle")
     t = as_float_array(t, "t")
-    return speed * np.sin(angle) * t - 0.5 * g * t ** 2
+    return speed * np.sin(angle) * t - 0.5 * g * t**2
 
 
 def projectile(n: int = 200, seed: int = 0, noise: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -361,8 +381,10 @@ def _check_fractions(test_size, val_size) -> tuple[float, float]:
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size must lie in (0, 1); got {test_size}")
     if not 0.0 <= val_size < 1.0 or test_size + val_size >= 1.0:
-        raise ValueError(f"val_size must lie in [0, 1) with test_size + val_size < 1; "
-                         f"got val_size {val_size} and test_size {test_size}")
+        raise ValueError(
+            f"val_size must lie in [0, 1) with test_size + val_size < 1; "
+            f"got val_size {val_size} and test_size {test_size}"
+        )
     return float(test_size), float(val_size)
 
 
@@ -374,13 +396,21 @@ def _split(X: np.ndarray, y: np.ndarray, test_size: float, val_size: float, seed
     train, test = train_test_split(index, test_size=test_size, stratify=y, random_state=seed)
     val = None
     if val_size > 0:
-        train, val = train_test_split(train, test_size=val_size / (1.0 - test_size),
-                                      stratify=y[train], random_state=seed)
+        train, val = train_test_split(
+            train, test_size=val_size / (1.0 - test_size), stratify=y[train], random_state=seed
+        )
     return train, test, val
 
 
-def _load(bunch_loader: Callable, test_size: float, val_size: float, seed: int, *,
-          binary: bool = False, fixed_scale: float | None = None) -> Split:
+def _load(
+    bunch_loader: Callable,
+    test_size: float,
+    val_size: float,
+    seed: int,
+    *,
+    binary: bool = False,
+    fixed_scale: float | None = None,
+) -> Split:
     test_size, val_size = _check_fractions(test_size, val_size)
     seed = _check_seed(seed)
     bunch = bunch_loader()
@@ -402,11 +432,19 @@ def _load(bunch_loader: Callable, test_size: float, val_size: float, seed: int, 
         return y[index].astype(np.float32).reshape(-1, 1) if binary else y[index]
 
     feature_names = tuple(str(name) for name in getattr(bunch, "feature_names", []))
-    return Split(X_train=X_train, X_test=X_test, X_val=X_val,
-                 y_train=target(train), y_test=target(test), y_val=target(val),
-                 feature_names=feature_names, target_names=tuple(str(n) for n in bunch.target_names),
-                 mean=mean, scale=scale,
-                 images_test=bunch.images[test].astype(np.float32) if hasattr(bunch, "images") else None)
+    return Split(
+        X_train=X_train,
+        X_test=X_test,
+        X_val=X_val,
+        y_train=target(train),
+        y_test=target(test),
+        y_val=target(val),
+        feature_names=feature_names,
+        target_names=tuple(str(n) for n in bunch.target_names),
+        mean=mean,
+        scale=scale,
+        images_test=bunch.images[test].astype(np.float32) if hasattr(bunch, "images") else None,
+    )
 
 
 def load_iris(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -> Split:
@@ -579,5 +617,541 @@ def to_loader(X, y, batch_size: int, shuffle: bool = False, seed: int = 0) -> Da
     y_dtype = torch.int64 if y_arr.dtype.kind in "biu" else torch.float32
     y_t = torch.as_tensor(y_arr, dtype=y_dtype)
     generator = torch.Generator().manual_seed(_check_seed(seed))
-    return DataLoader(_BatchedTensorDataset(X_t, y_t), batch_size=batch_size, shuffle=bool(shuffle),
-                      generator=generator, collate_fn=_whole_batch)
+    return DataLoader(
+        _BatchedTensorDataset(X_t, y_t),
+        batch_size=batch_size,
+        shuffle=bool(shuffle),
+        generator=generator,
+        collate_fn=_whole_batch,
+    )
+
+
+def _lotka_volterra_rate(state: np.ndarray, alpha: float, beta: float, gamma: float, delta: float) -> np.ndarray:
+    prey, predators = state[..., 0], state[..., 1]
+    return np.stack([alpha * prey - beta * prey * predators, delta * prey * predators - gamma * predators], axis=-1)
+
+
+def predator_prey(
+    n_steps: int = 600, dt: float = 0.2, noise: float = 0.03, seed: int = 0, start=(10.0, 5.0)
+) -> tuple[np.ndarray, np.ndarray]:
+    """A noisy predator-prey (Lotka-Volterra) time series: a forecasting task.
+
+    Introduced in the chapter "Sequences and recurrent networks"
+    (``book/recurrent-networks.md``). Prey ``x`` and predators ``y`` follow
+
+    ``dx/dt = 1.0 x - 0.1 x y``,  ``dy/dt = 0.075 x y - 1.5 y``,
+
+    starting by default from 10 prey and 5 predators (equilibrium: 20 prey,
+    10 predators). Between two samples the equations are integrated with ten
+    fourth-order Runge-Kutta steps; then each population is multiplied by
+    ``exp(noise * sqrt(dt) * e)`` with ``e`` standard normal (random births
+    and deaths), so no two cycles are alike. With ``noise=0`` the cycles
+    repeat and ``0.075 x - 1.5 ln x + 0.1 y - 1.0 ln y`` stays constant.
+
+    Parameters
+    ----------
+    n_steps : int
+        Number of samples.
+    dt : float
+        Time between samples (> 0).
+    noise : float
+        Strength of the random fluctuations (>= 0).
+    seed : int
+        Same seed, same series.
+    start : array_like, shape (2,) or (m, 2)
+        Prey and predators at time 0 (all > 0). With ``m`` rows, ``m``
+        series are run side by side (each with its own noise).
+
+    Returns
+    -------
+    t : numpy.ndarray, shape (n_steps,), float32
+        Sample times.
+    populations : numpy.ndarray, shape (n_steps, 2) or (n_steps, m, 2), float32
+        Prey and predators (last axis).
+
+    Examples
+    --------
+    >>> from dlbook.data import predator_prey
+    >>> t, populations = predator_prey(n_steps=5, seed=0)
+    >>> [round(float(time), 1) for time in t]
+    [0.0, 0.2, 0.4, 0.6, 0.8]
+    >>> populations.shape, populations[0].tolist()
+    ((5, 2), [10.0, 5.0])
+    """
+    n_steps = positive_int(n_steps, "n_steps")
+    dt = positive_number(dt, "dt")
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(_check_seed(seed))
+    state = as_float_array(start, "start", ndim=(1, 2))
+    if state.shape[-1] != 2 or not (state > 0).all():
+        raise ValueError(f"start must hold pairs of populations > 0 (prey, predators); got {state.tolist()}")
+    rates = dict(alpha=1.0, beta=0.1, gamma=1.5, delta=0.075)
+    h = dt / 10
+    populations = np.empty((n_steps, *state.shape))
+    for i in range(n_steps):
+        populations[i] = state
+        for _ in range(10):
+            k1 = _lotka_volterra_rate(state, **rates)
+            k2 = _lotka_volterra_rate(state + h / 2 * k1, **rates)
+            k3 = _lotka_volterra_rate(state + h / 2 * k2, **rates)
+            k4 = _lotka_volterra_rate(state + h * k3, **rates)
+            state = state + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        state = state * np.exp(noise * np.sqrt(dt) * rng.standard_normal(state.shape))
+    t = np.arange(n_steps) * dt
+    return t.astype(np.float32), populations.astype(np.float32)
+
+
+# -- Molecule-like graphs (chapter "Graph neural networks") --------------------
+
+#: Atom types of :func:`molecule_graphs`, in the order of the one-hot feature columns.
+ATOM_TYPES = ("C", "N", "O")
+#: Most bonds each atom type forms in :func:`molecule_graphs` (its valence): C 4, N 3, O 2.
+ATOM_VALENCE = np.array([4, 3, 2])
+#: What each atom adds to :func:`group_contribution` (C, N, O).
+ATOM_CONTRIBUTIONS = np.array([1.0, 2.0, 3.0])
+#: What each bond adds to :func:`group_contribution`, by the types of its two atoms
+#: (rows and columns C, N, O; symmetric).
+BOND_CONTRIBUTIONS = np.array([[0.0, 1.0, -2.0], [1.0, 2.0, 0.5], [-2.0, 0.5, 1.5]])
+
+
+def group_contribution(A, X, bond_weight: float = 1.0) -> np.ndarray:
+    """The exact target of :func:`molecule_graphs`: a sum over atoms plus a sum over bonds.
+
+    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Each atom of type ``t`` adds ``ATOM_CONTRIBUTIONS[t]``; each bond between
+    types ``s`` and ``t`` adds ``bond_weight * BOND_CONTRIBUTIONS[s, t]``. This is
+    the shape of the group-contribution rules chemists use to estimate a
+    molecule's properties from its parts.
+
+    Parameters
+    ----------
+    A : array_like, shape (..., n_nodes, n_nodes)
+        Adjacency matrices (symmetric, 0 and 1); padding rows are zero.
+    X : array_like, shape (..., n_nodes, 3)
+        One-hot atom types (columns C, N, O); padding rows are zero.
+    bond_weight : float
+        Scale of the bond term; 0 leaves only the sum over atoms.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 1)
+        One value per graph.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dlbook.data import group_contribution
+    >>> A = np.array([[0, 1], [1, 0]])               # two atoms, one bond
+    >>> X = np.array([[1, 0, 0], [0, 0, 1]])         # C and O
+    >>> group_contribution(A, X).tolist()            # 1 + 3 for the atoms, -2 for C-O
+    [2.0]
+    """
+    A = as_float_array(A, "A", ndim=(2, 3))
+    X = as_float_array(X, "X", ndim=A.ndim)
+    if A.shape[-1] != A.shape[-2] or X.shape[:-1] != A.shape[:-1] or X.shape[-1] != len(ATOM_TYPES):
+        raise ValueError(f"A must be (..., n, n) and X (..., n, {len(ATOM_TYPES)}); got A {A.shape} and X {X.shape}")
+    if isinstance(bond_weight, bool) or not isinstance(bond_weight, numbers.Real):
+        raise TypeError(f"bond_weight must be a number; got {type(bond_weight).__name__}")
+    atoms = X.sum(axis=-2) @ ATOM_CONTRIBUTIONS
+    # Every bond appears twice in A (i-j and j-i), hence the half.
+    bonds = 0.5 * np.einsum("...ik,...ij,...jk->...", X @ BOND_CONTRIBUTIONS, A, X)
+    return (atoms + bond_weight * bonds)[..., None]
+
+
+def _one_molecule(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Atom types and adjacency of one random molecule-like graph with n atoms."""
+    types = rng.choice(len(ATOM_TYPES), size=n, p=[0.6, 0.2, 0.2])
+    types[0] = 0  # start from a carbon: there is always a free bond
+    free = ATOM_VALENCE[types].copy()
+    adj = np.zeros((n, n), dtype=np.float32)
+    for i in range(1, n):  # a random tree: join each atom to an earlier one
+        candidates = np.flatnonzero(free[:i] > 0)
+        j = candidates[rng.integers(len(candidates))]
+        adj[i, j] = adj[j, i] = 1.0
+        free[i] -= 1
+        free[j] -= 1
+    for _ in range(rng.choice(3, p=[0.4, 0.4, 0.2])):  # 0, 1 or 2 ring-closing bonds
+        rows, cols = np.nonzero(np.triu((adj == 0) & (free[:, None] > 0) & (free[None, :] > 0), k=1))
+        if len(rows) == 0:
+            break
+        k = rng.integers(len(rows))
+        adj[rows[k], cols[k]] = adj[cols[k], rows[k]] = 1.0
+        free[rows[k]] -= 1
+        free[cols[k]] -= 1
+    order = rng.permutation(n)  # atoms come in no particular order, as in a file
+    return types[order], adj[order][:, order]
+
+
+def molecule_graphs(
+    n_graphs: int = 1000, seed: int = 0, n_max: int = 12, n_min: int = 4, bond_weight: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random molecule-like graphs of C, N and O atoms, with an exactly computable property.
+
+    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Each graph has between ``n_min`` and ``n_max`` atoms (C with probability
+    0.6, N and O 0.2 each). The atoms are joined into a random tree that
+    respects each type's valence (``ATOM_VALENCE``), and 0, 1 or 2 extra bonds
+    close rings. Hydrogens and bond orders are left out. The atoms are then
+    put in random order. The target is :func:`group_contribution`.
+
+    Parameters
+    ----------
+    n_graphs : int
+        Number of graphs.
+    seed : int
+        Same seed, same graphs.
+    n_max : int
+        Most atoms per graph; every array is padded to this size.
+    n_min : int
+        Fewest atoms per graph (>= 2).
+    bond_weight : float
+        Scale of the bond term of the target (0: atoms only).
+
+    Returns
+    -------
+    A : numpy.ndarray, shape (n_graphs, n_max, n_max), float32
+        Adjacency matrices, zero in the padding.
+    X : numpy.ndarray, shape (n_graphs, n_max, 3), float32
+        One-hot atom types (columns ``ATOM_TYPES``), zero rows in the padding.
+    y : numpy.ndarray, shape (n_graphs, 1), float32
+        The property of each graph.
+
+    Examples
+    --------
+    >>> from dlbook.data import molecule_graphs
+    >>> A, X, y = molecule_graphs(n_graphs=5, seed=0)
+    >>> A.shape, X.shape, y.shape
+    ((5, 12, 12), (5, 12, 3), (5, 1))
+    """
+    rng = np.random.default_rng(_check_seed(seed))
+    n_graphs = positive_int(n_graphs, "n_graphs")
+    n_min = positive_int(n_min, "n_min", minimum=2)
+    n_max = positive_int(n_max, "n_max", minimum=n_min)
+    A = np.zeros((n_graphs, n_max, n_max), dtype=np.float32)
+    X = np.zeros((n_graphs, n_max, len(ATOM_TYPES)), dtype=np.float32)
+    for g in range(n_graphs):
+        n = int(rng.integers(n_min, n_max + 1))
+        types, adj = _one_molecule(rng, n)
+        A[g, :n, :n] = adj
+        X[g, np.arange(n), types] = 1.0
+    y = group_contribution(A, X, bond_weight).astype(np.float32)
+    return A, X, y
+
+
+def pack_graphs(A, X) -> np.ndarray:
+    """Pack padded graphs into one float array per graph, the input of :class:`dlbook.models.GCN`.
+
+    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    :func:`to_loader` takes one array of inputs, so each graph's adjacency
+    matrix, a node mask (1 for a real node, 0 for padding) and its node
+    features are put side by side: row ``i`` of graph ``g`` is
+    ``[A[g, i, :], mask[g, i], X[g, i, :]]``. A node is real when its row of
+    ``A`` or of ``X`` is not all zero.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_graphs, n_max, n_max)
+    X : array_like, shape (n_graphs, n_max, n_features)
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_graphs, n_max, n_max + 1 + n_features), float32
+
+    Examples
+    --------
+    >>> from dlbook.data import molecule_graphs, pack_graphs
+    >>> A, X, y = molecule_graphs(n_graphs=5, seed=0)
+    >>> pack_graphs(A, X).shape
+    (5, 12, 16)
+    """
+    A = as_float_array(A, "A", ndim=3)
+    X = as_float_array(X, "X", ndim=3)
+    if A.shape[1] != A.shape[2] or X.shape[:2] != A.shape[:2]:
+        raise ValueError(
+            f"A must be (n_graphs, n_max, n_max) and X (n_graphs, n_max, n_features); got A {A.shape} and X {X.shape}"
+        )
+    mask = (np.any(A != 0, axis=2) | np.any(X != 0, axis=2))[..., None]
+    return np.concatenate([A, mask, X], axis=2).astype(np.float32)
+
+
+#: Class names of :func:`cell_images`, in label order.
+CELL_SHAPES = ("round", "elongated", "doublet")
+
+
+def _per_image(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    """n uniform draws shaped (n, 1, 1), to broadcast over the pixels of n images."""
+    return rng.uniform(low, high, n)[:, None, None]
+
+
+def _cell_distance(y: np.ndarray, u: np.ndarray, v: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Scaled distance of every pixel from its cell's outline (< 1 inside), in the cells' own axes."""
+
+    def size(low, high):
+        return _per_image(rng, low, high, len(y))
+
+    disc = np.hypot(u, v) / size(2.4, 3.4)  # round
+    rod = np.hypot(u / size(4.0, 5.5), v / size(1.1, 1.5))  # elongated, like a bacterium
+    radius = size(1.4, 2.0)  # doublet: two discs, a gap
+    offset = radius + size(0.7, 1.3)
+    pair = np.minimum(np.hypot(u - offset, v), np.hypot(u + offset, v)) / radius
+    return np.choose(y[:, None, None], [disc, rod, pair])
+
+
+def cell_images(n: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Synthetic microscope fields, one cell each: round, elongated or a doublet.
+
+    Introduced in the chapter "Convolutional networks"
+    (``book/convolutional-networks.md``). Each image shows one dark-stained
+    cell on a background with a gentle illumination gradient and Gaussian
+    pixel noise. The cell's position (its centre anywhere in the middle 40 %
+    of the field), orientation, size and brightness are random, so the class
+    is told by shape alone: a round disc, a thin rod, or two small discs with
+    a gap (a dividing cell). Labels follow :data:`CELL_SHAPES`; the three
+    classes are equally common. The noise is drawn last, so the same seed
+    with ``noise=0`` gives the same cells without noise.
+
+    Parameters
+    ----------
+    n : int
+        Number of images.
+    size : int
+        Side of each square image in pixels (>= 8).
+    noise : float
+        Standard deviation of the pixel noise (>= 0); the cell's brightness
+        lies between 0.6 and 1.
+    seed : int
+        Same seed, same images.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n, 1, size, size), float32
+        Images with one channel, ready for ``nn.Conv2d``.
+    y : numpy.ndarray, shape (n,), int64
+        0 = round, 1 = elongated, 2 = doublet.
+
+    Examples
+    --------
+    >>> from dlbook.data import cell_images
+    >>> X, y = cell_images(6, seed=0)
+    >>> X.shape, X.dtype, sorted(y.tolist())
+    ((6, 1, 16, 16), dtype('float32'), [0, 0, 1, 1, 2, 2])
+    """
+    n = positive_int(n, "n")
+    size = positive_int(size, "size", minimum=8)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(_check_seed(seed))
+    y = rng.permutation(np.arange(n) % len(CELL_SHAPES))
+    rows, cols = np.mgrid[0:size, 0:size] + 0.5
+
+    def per_image(low, high):
+        return _per_image(rng, low, high, n)
+
+    du, dv = cols - per_image(0.3 * size, 0.7 * size), rows - per_image(0.3 * size, 0.7 * size)
+    angle = per_image(0.0, np.pi)
+    u = du * np.cos(angle) + dv * np.sin(angle)  # along the cell's long axis
+    v = -du * np.sin(angle) + dv * np.cos(angle)
+    distance = _cell_distance(y, u, v, rng)
+    cells = per_image(0.6, 1.0) / (1.0 + np.exp(6.0 * (distance - 1.0)))  # soft edge
+    background = per_image(-0.15, 0.15) * (rows / size - 0.5) + per_image(-0.15, 0.15) * (cols / size - 0.5)
+    X = cells + background + rng.normal(0.0, noise, (n, size, size))
+    return X[:, None].astype(np.float32), y.astype(np.int64)
+
+
+# --- Representation learning (book/autoencoders.md) ---------------------------
+
+
+def _peak(channels: np.ndarray, centre, width: float) -> np.ndarray:
+    return np.exp(-0.5 * ((channels - centre) / width) ** 2)
+
+
+def spectra_with_anomalies(
+    n_samples: int = 800, n_channels: int = 64, anomaly_fraction: float = 0.05, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spectra of two-compound mixtures, a few of them contaminated: an anomaly-detection task.
+
+    Introduced in the chapter "Representation learning: autoencoders and
+    embeddings" (``book/autoencoders.md``). Each normal spectrum mixes
+    compound A (peaks at 0.30 and 0.55 of the axis) and compound B (peaks at
+    0.45 and 0.70) in a random proportion, shifted by a random calibration
+    drift of up to 0.06, on a sloping baseline, with Gaussian noise of
+    standard deviation 0.02. So three numbers (proportion, drift, slope)
+    describe a normal spectrum. An anomalous spectrum has, in addition, one
+    narrow contaminant peak at a random position.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of spectra.
+    n_channels : int
+        Points per spectrum (>= 8), evenly spaced on [0, 1].
+    anomaly_fraction : float
+        Share of contaminated spectra, in [0, 1).
+    seed : int
+        Same seed, same spectra.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n_samples, n_channels), float32
+        Intensities.
+    y : numpy.ndarray, shape (n_samples,), int64
+        1 for a contaminated spectrum, 0 for a normal one.
+
+    Examples
+    --------
+    >>> from dlbook.data import spectra_with_anomalies
+    >>> X, y = spectra_with_anomalies(100, seed=0)
+    >>> X.shape, int(y.sum())
+    ((100, 64), 5)
+    """
+    n_samples = positive_int(n_samples, "n_samples")
+    n_channels = positive_int(n_channels, "n_channels", minimum=8)
+    if (
+        isinstance(anomaly_fraction, bool)
+        or not isinstance(anomaly_fraction, numbers.Real)
+        or not 0.0 <= anomaly_fraction < 1.0
+    ):
+        raise ValueError(f"anomaly_fraction must be a number in [0, 1); got {anomaly_fraction!r}")
+    rng = np.random.default_rng(_check_seed(seed))
+    channels = np.linspace(0.0, 1.0, n_channels)
+    y = np.zeros(n_samples, dtype=np.int64)
+    y[rng.choice(n_samples, int(round(anomaly_fraction * n_samples)), replace=False)] = 1
+    drift = rng.uniform(-0.06, 0.06, (n_samples, 1))
+    share_a = rng.uniform(0.4, 1.0, (n_samples, 1))
+    slope = rng.uniform(0.0, 0.1, (n_samples, 1))
+    compound_a = _peak(channels, 0.30 + drift, 0.03) + 0.5 * _peak(channels, 0.55 + drift, 0.04)
+    compound_b = 0.6 * _peak(channels, 0.45 + drift, 0.03) + _peak(channels, 0.70 + drift, 0.03)
+    X = share_a * compound_a + (1.0 - share_a) * compound_b + slope * channels
+    contaminant = rng.uniform(0.25, 0.5, (n_samples, 1)) * _peak(channels, rng.uniform(0.1, 0.9, (n_samples, 1)), 0.02)
+    X = X + y[:, None] * contaminant + rng.normal(0.0, 0.02, X.shape)
+    return X.astype(np.float32), y
+
+
+def dose_response(
+    n_samples: int = 600, n_compounds: int = 30, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Responses of an assay to many compounds at many doses: a task with a categorical input.
+
+    Introduced in the chapter "Representation learning: autoencoders and
+    embeddings" (``book/autoencoders.md``). Each compound has two hidden
+    properties, its potency ``p`` (the log10 dose of half effect, in
+    [-1, 1]) and its efficacy ``e`` (the largest effect, in [0.2, 1]). A
+    sample is one compound at one log10 dose ``d`` in [-2, 2]; its response
+    is ``e * sigmoid(3 (d - p))`` plus Gaussian noise of standard deviation
+    0.03. A model sees only the compound's number and the dose, so it has
+    to learn what each compound is like.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of measurements.
+    n_compounds : int
+        Number of compounds (>= 2).
+    seed : int
+        Same seed, same compounds and measurements.
+
+    Returns
+    -------
+    compound : numpy.ndarray, shape (n_samples,), int64
+        Compound numbers in ``[0, n_compounds)``.
+    log_dose : numpy.ndarray, shape (n_samples,), float32
+    response : numpy.ndarray, shape (n_samples, 1), float32
+    properties : numpy.ndarray, shape (n_compounds, 2), float64
+        The hidden potency and efficacy of each compound.
+
+    Examples
+    --------
+    >>> from dlbook.data import dose_response
+    >>> compound, log_dose, response, properties = dose_response(50, n_compounds=5, seed=0)
+    >>> compound.shape, log_dose.shape, response.shape, properties.shape
+    ((50,), (50,), (50, 1), (5, 2))
+    """
+    n_samples = positive_int(n_samples, "n_samples")
+    n_compounds = positive_int(n_compounds, "n_compounds", minimum=2)
+    rng = np.random.default_rng(_check_seed(seed))
+    properties = np.column_stack([rng.uniform(-1.0, 1.0, n_compounds), rng.uniform(0.2, 1.0, n_compounds)])
+    compound = rng.integers(0, n_compounds, n_samples)
+    log_dose = rng.uniform(-2.0, 2.0, n_samples)
+    potency, efficacy = properties[compound, 0], properties[compound, 1]
+    response = efficacy / (1.0 + np.exp(-3.0 * (log_dose - potency))) + rng.normal(0.0, 0.03, n_samples)
+    return (
+        compound.astype(np.int64),
+        log_dose.astype(np.float32),
+        response.reshape(-1, 1).astype(np.float32),
+        properties,
+    )
+
+
+#: The two motifs planted by :func:`motif_order`: each sequence holds each motif exactly once.
+MOTIF_A = "CACGT"
+MOTIF_B = "TTGGC"
+#: The letters of DNA in the order of the one-hot columns used by :func:`motif_order`.
+DNA_BASES = "ACGT"
+
+
+def motif_order(
+    n_samples: int = 1000, length: int = 40, min_gap: int = 10, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random DNA with two planted motifs; the label says which motif comes first.
+
+    Introduced in the chapter "Attention and transformers"
+    (``book/attention-and-transformers.md``). Each sequence is uniformly
+    random DNA holding :data:`MOTIF_A` once and :data:`MOTIF_B` once, with at
+    least ``min_gap`` bases between them. The label is 1 if A comes first
+    (upstream of B) and 0 if B comes first, drawn with probability 1/2. Both
+    classes contain the same letters and the same motifs: only their order
+    differs, so counting k-mers cannot tell the classes apart.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of sequences (>= 1).
+    length : int
+        Bases per sequence; must leave room for both motifs and the gap.
+    min_gap : int
+        Fewest bases between the end of the first motif and the start of the second (>= 0).
+    seed : int
+        Same seed, same sequences.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n_samples, length, 4), float32
+        One-hot DNA, columns in the order of :data:`DNA_BASES`.
+    y : numpy.ndarray, shape (n_samples,), int64
+        1 if motif A comes before motif B, else 0.
+
+    Examples
+    --------
+    >>> from dlbook.data import DNA_BASES, motif_order
+    >>> X, y = motif_order(n_samples=3, seed=0)
+    >>> X.shape, y.dtype
+    ((3, 40, 4), dtype('int64'))
+    >>> sequence = "".join(DNA_BASES[i] for i in X[0].argmax(axis=1))
+    >>> int(sequence.find("CACGT") < sequence.find("TTGGC")) == int(y[0])
+    True
+    """
+    n_samples = positive_int(n_samples, "n_samples")
+    length = positive_int(length, "length")
+    min_gap = positive_int(min_gap, "min_gap", minimum=0)
+    m = len(MOTIF_A)
+    if length < 2 * m + min_gap:
+        raise ValueError(f"length must be >= 2 * {m} + min_gap = {2 * m + min_gap}; got {length}")
+    rng = np.random.default_rng(_check_seed(seed))
+    codes = {base: i for i, base in enumerate(DNA_BASES)}
+    X = np.zeros((n_samples, length, 4), dtype=np.float32)
+    y = np.zeros(n_samples, dtype=np.int64)
+    i = 0
+    while i < n_samples:
+        label = int(rng.integers(0, 2))
+        start = int(rng.integers(0, length - 2 * m - min_gap + 1))  # first motif
+        second = int(rng.integers(start + m + min_gap, length - m + 1))  # second motif
+        bases = rng.integers(0, 4, length)
+        first_motif, second_motif = (MOTIF_A, MOTIF_B) if label else (MOTIF_B, MOTIF_A)
+        bases[start : start + m] = [codes[b] for b in first_motif]
+        bases[second : second + m] = [codes[b] for b in second_motif]
+        text = "".join(DNA_BASES[b] for b in bases)
+        if text.count(MOTIF_A) != 1 or text.count(MOTIF_B) != 1:
+            continue  # a motif also turned up by chance: draw again
+        X[i, np.arange(length), bases] = 1.0
+        y[i] = label
+        i += 1
+    return X, y

@@ -180,8 +180,9 @@ def momentum_descent(grad: GradFn, x0, lr: float, num_steps: int, momentum: floa
     return np.stack(path)
 
 
-def adam_step(x, g, m, v, t: int, lr: float, betas: tuple[float, float] = (0.9, 0.999),
-              eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def adam_step(
+    x, g, m, v, t: int, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One step of Adam, as ``torch.optim.Adam``.
 
     ``m <- b1 m + (1 - b1) g`` (average gradient), ``v <- b2 v + (1 - b2) g**2``
@@ -221,13 +222,14 @@ def adam_step(x, g, m, v, t: int, lr: float, betas: tuple[float, float] = (0.9, 
     lr, t, eps, (b1, b2) = positive_number(lr, "lr"), positive_int(t, "t"), positive_number(eps, "eps"), _betas(betas)
     m = b1 * m + (1.0 - b1) * g
     v = b2 * v + (1.0 - b2) * g * g
-    m_hat = m / (1.0 - b1 ** t)
-    v_hat = v / (1.0 - b2 ** t)
+    m_hat = m / (1.0 - b1**t)
+    v_hat = v / (1.0 - b2**t)
     return np.asarray(x - lr * m_hat / (np.sqrt(v_hat) + eps)), np.asarray(m), np.asarray(v)
 
 
-def adam_descent(grad: GradFn, x0, lr: float, num_steps: int, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> np.ndarray:
+def adam_descent(
+    grad: GradFn, x0, lr: float, num_steps: int, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+) -> np.ndarray:
     """Adam; returns the trajectory.
 
     The same updates as ``torch.optim.Adam(params, lr=lr, betas=betas,

@@ -15,8 +15,12 @@ import numpy as np
 from dlbook._checks import as_float_array, binary_labels, in_unit_interval, same_shape
 
 __all__ = [
-    "mse", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "cross_entropy", "cross_entropy_distributions", "LOG_CLAMP",
+    "mse",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "cross_entropy_distributions",
+    "LOG_CLAMP",
 ]
 
 #: PyTorch clamps ``log`` at -100 inside ``binary_cross_entropy`` so that a
@@ -166,12 +170,15 @@ def cross_entropy(labels, logits) -> float:
     logits = as_float_array(logits, "logits", ndim=2)
     labels_f = as_float_array(labels, "labels", ndim=1)
     if labels_f.shape[0] != logits.shape[0]:
-        raise ValueError("labels and logits must have the same number of samples; "
-                         f"got labels {labels_f.shape} and logits {logits.shape}")
+        raise ValueError(
+            "labels and logits must have the same number of samples; "
+            f"got labels {labels_f.shape} and logits {logits.shape}"
+        )
     n_classes = logits.shape[1]
     if (labels_f != np.round(labels_f)).any() or labels_f.min() < 0 or labels_f.max() >= n_classes:
-        raise ValueError(f"labels must be integers in [0, {n_classes - 1}]; "
-                         f"got min {labels_f.min():g} and max {labels_f.max():g}")
+        raise ValueError(
+            f"labels must be integers in [0, {n_classes - 1}]; got min {labels_f.min():g} and max {labels_f.max():g}"
+        )
     index = labels_f.astype(np.int64)
     log_probs = _log_softmax(logits)
     return float(-np.mean(log_probs[np.arange(len(index)), index]))

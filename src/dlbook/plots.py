@@ -14,7 +14,7 @@ In a chapter, glue the returned figure and close it::
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,10 +24,27 @@ from dlbook._checks import as_float_array, binary_labels, in_unit_interval, posi
 from dlbook.activations import ACTIVATIONS, DERIVATIVES
 
 __all__ = [
-    "plot_activations", "plot_neuron_response", "plot_log_loss_terms", "plot_loss_curves",
-    "plot_decision_boundary", "plot_descent_path", "plot_descent_paths", "plot_image_grid",
-    "plot_confusion_matrix", "plot_regression_fit", "plot_function_and_derivative",
-    "plot_roc_curves", "plot_calibration",
+    "plot_activations",
+    "plot_neuron_response",
+    "plot_log_loss_terms",
+    "plot_loss_curves",
+    "plot_decision_boundary",
+    "plot_descent_path",
+    "plot_descent_paths",
+    "plot_image_grid",
+    "plot_confusion_matrix",
+    "plot_regression_fit",
+    "plot_function_and_derivative",
+    "plot_series",
+    "plot_roc_curves",
+    "plot_calibration",
+    "plot_molecule_graphs",
+    "plot_parity",
+    "plot_kernels",
+    "plot_codes_2d",
+    "plot_reconstructed_spectra",
+    "plot_positional_encoding",
+    "plot_attention_maps",
 ]
 
 TITLE_SIZE = 12
@@ -126,8 +143,9 @@ def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), derivat
     return fig
 
 
-def plot_neuron_response(vary: str = "weight", values: Sequence[float] | None = None,
-                         activation: str = "sigmoid") -> Figure:
+def plot_neuron_response(
+    vary: str = "weight", values: Sequence[float] | None = None, activation: str = "sigmoid"
+) -> Figure:
     """How one neuron's output ``f(w x + b)`` changes as its weight or its bias changes.
 
     Introduced in the chapter "Neurons, layers and networks"
@@ -167,8 +185,13 @@ def plot_neuron_response(vary: str = "weight", values: Sequence[float] | None = 
     ax = axes[0, 0]
     for i, value in enumerate(values):
         w, b = (value, 0.0) if vary == "weight" else (1.0, value)
-        ax.plot(x, ACTIVATIONS[activation](w * x + b), lw=2, color=COLORS[i % len(COLORS)],
-                label=f"{'w' if vary == 'weight' else 'b'} = {value:g}")
+        ax.plot(
+            x,
+            ACTIVATIONS[activation](w * x + b),
+            lw=2,
+            color=COLORS[i % len(COLORS)],
+            label=f"{'w' if vary == 'weight' else 'b'} = {value:g}",
+        )
     fixed = "b = 0" if vary == "weight" else "w = 1"
     _label(ax, "input x", f"output {activation}(w x + b)", f"A {activation} neuron as its {vary} varies ({fixed})")
     ax.grid(alpha=0.3)
@@ -253,8 +276,16 @@ def plot_loss_curves(history, title: str | None = None) -> Figure:
     for i, (label, values) in enumerate(curves.items()):
         values = as_float_array(values, f"history[{label!r}]", ndim=1)
         epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
-                marker="o" if len(values) <= 30 else None, ms=3, label=str(label))
+        ax.plot(
+            epochs,
+            values,
+            lw=2,
+            color=COLORS[i % len(COLORS)],
+            ls="-" if i == 0 else "--",
+            marker="o" if len(values) <= 30 else None,
+            ms=3,
+            label=str(label),
+        )
     if best_epoch is not None:
         # A legend entry, not a text label: text next to the line collides
         # with the legend or runs off the axes when the best epoch is late.
@@ -273,8 +304,9 @@ def _as_labels(prediction: np.ndarray, n: int) -> np.ndarray:
     return prediction.reshape(n)
 
 
-def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X, y,
-                           title: str | None = None, resolution: int = 200) -> Figure:
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray], X, y, title: str | None = None, resolution: int = 200
+) -> Figure:
     """Colour the plane by a classifier's prediction and show the data points on top.
 
     Introduced in the chapter "Neurons, layers and networks"
@@ -333,12 +365,21 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X, y,
         colorbar.set_label("predicted probability of class 1", fontsize=TICK_SIZE)
     else:
         levels = np.arange(surface.min() - 0.5, surface.max() + 1.0)
-        ax.contourf(g0, g1, surface, levels=levels, colors=COLORS[:len(levels) - 1], alpha=0.25)
+        ax.contourf(g0, g1, surface, levels=levels, colors=COLORS[: len(levels) - 1], alpha=0.25)
     markers = "os^Dv<>"
     for i, label in enumerate(classes):
         mask = y == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=40, color=COLORS[i % len(COLORS)], marker=markers[i % len(markers)],
-                   edgecolor="k", linewidth=0.6, label=f"class {label:g}", zorder=3)
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            s=40,
+            color=COLORS[i % len(COLORS)],
+            marker=markers[i % len(markers)],
+            edgecolor="k",
+            linewidth=0.6,
+            label=f"class {label:g}",
+            zorder=3,
+        )
     _label(ax, "feature 1", "feature 2", title or "Decision boundary")
     _legend(ax, loc="best")
     return fig
@@ -537,13 +578,12 @@ def plot_image_grid(images, labels, predictions=None, ncols: int = 8, class_name
         else:
             text, color = f"pred {name(predictions[i])} (true {name(labels[i])})", COLORS[1]
         ax.set_title(text, fontsize=TICK_SIZE if len(text) < 6 else 8, color=color)
-    for ax in axes.flat[len(images):]:
+    for ax in axes.flat[len(images) :]:
         fig.delaxes(ax)
     return fig
 
 
-def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None,
-                          title: str | None = None) -> Figure:
+def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, title: str | None = None) -> Figure:
     """Counts of (true class, predicted class) pairs, as an annotated table.
 
     Introduced in the chapter "Case study: iris" (``book/case-iris.md``).
@@ -595,18 +635,30 @@ def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = No
     threshold = counts.max() / 2 if counts.max() else 1
     for i in range(n_classes):
         for j in range(n_classes):
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=LABEL_SIZE,
-                    color="white" if counts[i, j] > threshold else "black")
-    ax.set_xticks(range(n_classes), class_names, rotation=45 if max(map(len, class_names)) > 3 else 0,
-                  ha="right" if max(map(len, class_names)) > 3 else "center")
+            ax.text(
+                j,
+                i,
+                str(counts[i, j]),
+                ha="center",
+                va="center",
+                fontsize=LABEL_SIZE,
+                color="white" if counts[i, j] > threshold else "black",
+            )
+    ax.set_xticks(
+        range(n_classes),
+        class_names,
+        rotation=45 if max(map(len, class_names)) > 3 else 0,
+        ha="right" if max(map(len, class_names)) > 3 else "center",
+    )
     ax.set_yticks(range(n_classes), class_names)
     fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=TICK_SIZE)
     _label(ax, "predicted class", "true class", title or "Confusion matrix")
     return fig
 
 
-def plot_regression_fit(X, y, predictions: Mapping[str, np.ndarray], title: str | None = None,
-                        xlabel: str = "x", ylabel: str = "y") -> Figure:
+def plot_regression_fit(
+    X, y, predictions: Mapping[str, np.ndarray], title: str | None = None, xlabel: str = "x", ylabel: str = "y"
+) -> Figure:
     """Data points of a 1-D regression and one or more fitted curves.
 
     Introduced in the chapter "Generalization" (``book/generalization.md``).
@@ -658,8 +710,9 @@ def plot_regression_fit(X, y, predictions: Mapping[str, np.ndarray], title: str 
     return fig
 
 
-def plot_function_and_derivative(x, y, slopes: Mapping[str, np.ndarray], title: str | None = None,
-                                 xlabel: str = "x") -> Figure:
+def plot_function_and_derivative(
+    x, y, slopes: Mapping[str, np.ndarray], title: str | None = None, xlabel: str = "x"
+) -> Figure:
     """A curve above its slope: ``y`` against ``x``, then one or more derivatives.
 
     Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``),
@@ -744,9 +797,12 @@ def _unit_square(ax, diagonal: str) -> None:
     ax.grid(alpha=0.3)
 
 
-def plot_roc_curves(y_true, scores: Mapping[str, np.ndarray],
-                    operating_points: Mapping[str, tuple[float, float]] | None = None,
-                    title: str | None = None) -> Figure:
+def plot_roc_curves(
+    y_true,
+    scores: Mapping[str, np.ndarray],
+    operating_points: Mapping[str, tuple[float, float]] | None = None,
+    title: str | None = None,
+) -> Figure:
     """ROC curves of one or more binary classifiers, with their AUC in the legend.
 
     Introduced in the chapter "Case study: clinical data"
@@ -789,22 +845,37 @@ def plot_roc_curves(y_true, scores: Mapping[str, np.ndarray],
     for i, (label, values) in enumerate(scores.items()):
         fpr, tpr, _ = roc_curve(y_true, values)
         auc = roc_auc_score(y_true, values)
-        ax.plot(fpr, tpr, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
-                label=f"{label} (AUC {auc:.3f})")
+        ax.plot(
+            fpr, tpr, lw=2, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--", label=f"{label} (AUC {auc:.3f})"
+        )
     _unit_square(ax, "chance")
     for i, (label, point) in enumerate((operating_points or {}).items()):
         fpr_point, tpr_point = (float(v) for v in point)
         if not (0 <= fpr_point <= 1 and 0 <= tpr_point <= 1):
             raise ValueError(f"operating_points[{label!r}] must be rates in [0, 1]; got {point!r}")
-        ax.plot([fpr_point], [tpr_point], ls="none", marker=MARKERS[i % len(MARKERS)], ms=9,
-                mfc="white", mec="black", mew=1.5, label=str(label))
+        ax.plot(
+            [fpr_point],
+            [tpr_point],
+            ls="none",
+            marker=MARKERS[i % len(MARKERS)],
+            ms=9,
+            mfc="white",
+            mec="black",
+            mew=1.5,
+            label=str(label),
+        )
     _label(ax, "false positive rate", "true positive rate", title or "ROC curve")
     _legend(ax, loc="lower right")
     return fig
 
 
-def plot_calibration(y_true, probabilities: Mapping[str, np.ndarray], n_bins: int = 5,
-                     strategy: str = "quantile", title: str | None = None) -> Figure:
+def plot_calibration(
+    y_true,
+    probabilities: Mapping[str, np.ndarray],
+    n_bins: int = 5,
+    strategy: str = "quantile",
+    title: str | None = None,
+) -> Figure:
     """Reliability diagram: predicted probability against the observed frequency.
 
     Introduced in the chapter "Case study: clinical data"
@@ -850,10 +921,503 @@ def plot_calibration(y_true, probabilities: Mapping[str, np.ndarray], n_bins: in
     for i, (label, values) in enumerate(probabilities.items()):
         in_unit_interval(values, f"probabilities[{label!r}]")
         observed, predicted = calibration_curve(y_true, values, n_bins=n_bins, strategy=strategy)
-        ax.plot(predicted, observed, lw=1.5, color=COLORS[i % len(COLORS)], ls="-" if i == 0 else "--",
-                marker=MARKERS[i % len(MARKERS)], ms=7, label=str(label))
+        ax.plot(
+            predicted,
+            observed,
+            lw=1.5,
+            color=COLORS[i % len(COLORS)],
+            ls="-" if i == 0 else "--",
+            marker=MARKERS[i % len(MARKERS)],
+            ms=7,
+            label=str(label),
+        )
     _unit_square(ax, "perfectly calibrated")
-    _label(ax, "mean predicted probability", "observed fraction positive",
-           title or f"Calibration ({n_bins} bins)")
+    _label(ax, "mean predicted probability", "observed fraction positive", title or f"Calibration ({n_bins} bins)")
     _legend(ax, loc="upper left")
+    return fig
+
+
+def _spring_layout(adjacency: np.ndarray, n_steps: int = 400) -> np.ndarray:
+    """Node positions for drawing a small graph: a force-directed layout.
+
+    The nodes start on a circle in depth-first order, which draws a tree
+    without crossings and a ring as a ring; then joined nodes attract like
+    springs and all nodes repel. Deterministic.
+    """
+    n = len(adjacency)
+    order, seen = [], set()
+    for root in range(n):
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            order.append(node)
+            stack.extend(int(other) for other in np.flatnonzero(adjacency[node])[::-1] if other not in seen)
+    angle = np.empty(n)
+    angle[order] = 2 * np.pi * np.arange(n) / max(n, 1)
+    pos = np.column_stack([np.cos(angle), np.sin(angle)])
+    k = 1.0 / np.sqrt(max(n, 1))
+    step = 0.1
+    for _ in range(n_steps):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
+        force = (k**2 / distance**2 - adjacency * distance / k)[..., None] * delta
+        move = force.sum(axis=1)
+        length = np.maximum(np.linalg.norm(move, axis=1, keepdims=True), 1e-9)
+        pos = pos + move / length * np.minimum(length, step)
+        step = max(step * 0.99, 0.005)
+    return pos - pos.mean(axis=0)
+
+
+def plot_molecule_graphs(
+    A, X, titles: Sequence[str] | None = None, ncols: int = 3, atom_types: Sequence[str] = ("C", "N", "O")
+) -> Figure:
+    """Draw small graphs: one panel each, nodes lettered and coloured by type, bonds as lines.
+
+    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Padding nodes (all-zero rows of ``A`` and ``X``) are not drawn.
+
+    Parameters
+    ----------
+    A : array_like, shape (n_graphs, n_max, n_max)
+        Adjacency matrices (as from :func:`dlbook.data.molecule_graphs`).
+    X : array_like, shape (n_graphs, n_max, n_types)
+        One-hot node types.
+    titles : sequence of str, optional
+        One title per graph.
+    ncols : int
+        Panels per row.
+    atom_types : sequence of str
+        The letter of each node type.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from dlbook.plots import plot_molecule_graphs
+    >>> A = np.array([[[0, 1, 0], [1, 0, 1], [0, 1, 0]]])
+    >>> X = np.array([[[1, 0, 0], [1, 0, 0], [0, 0, 1]]])
+    >>> fig = plot_molecule_graphs(A, X, titles=["ethanol"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['ethanol']
+    >>> plt.close(fig)
+    """
+    A = as_float_array(A, "A", ndim=3)
+    X = as_float_array(X, "X", ndim=3)
+    if A.shape[1] != A.shape[2] or X.shape[:2] != A.shape[:2] or X.shape[2] > len(atom_types):
+        raise ValueError(
+            f"A must be (n_graphs, n, n) and X (n_graphs, n, <= {len(atom_types)}); got A {A.shape} and X {X.shape}"
+        )
+    if titles is not None and len(titles) != len(A):
+        raise ValueError(f"titles must have one entry per graph ({len(A)}); got {len(titles)}")
+    ncols = min(positive_int(ncols, "ncols"), len(A))
+    nrows = int(np.ceil(len(A) / ncols))
+    cell = min(2.4, 7.2 / ncols)
+    fig, axes = _figure(ncols=ncols, nrows=nrows, figsize=(cell * ncols, (cell + 0.3) * nrows))
+    for g, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if g >= len(A):
+            continue
+        real = np.flatnonzero(A[g].any(axis=1) | X[g].any(axis=1))
+        adjacency, types = A[g][np.ix_(real, real)], X[g][real].argmax(axis=1)
+        pos = _spring_layout(adjacency)
+        for i, j in zip(*np.nonzero(np.triu(adjacency))):
+            ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="0.4", lw=1.5, zorder=1)
+        for (px, py), t in zip(pos, types):
+            ax.scatter([px], [py], s=260, color=COLORS[t % len(COLORS)], edgecolors="black", linewidths=0.8, zorder=2)
+            ax.text(
+                px,
+                py,
+                atom_types[t],
+                ha="center",
+                va="center",
+                fontsize=TICK_SIZE,
+                color="white",
+                fontweight="bold",
+                zorder=3,
+            )
+        ax.set_aspect("equal", adjustable="datalim")  # widen the short side, never clip an atom
+        ax.margins(0.15)
+        if titles is not None:
+            ax.set_title(titles[g], fontsize=TICK_SIZE)
+    for ax in axes.flat[len(A) :]:
+        fig.delaxes(ax)
+    return fig
+
+
+def plot_parity(
+    y_true, predictions: Mapping[str, np.ndarray], title: str | None = None, quantity: str = "value"
+) -> Figure:
+    """Predicted against true values, one panel per model, with the line y = x.
+
+    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Points on the diagonal are perfect predictions; each panel's title gives
+    the model's mean absolute error.
+
+    Parameters
+    ----------
+    y_true : array_like, shape (n,) or (n, 1)
+    predictions : dict of str to array_like
+        Each model's predictions, same shape as ``y_true``.
+    title : str, optional
+        Title of the whole figure.
+    quantity : str
+        Name of the predicted quantity, for the axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_parity
+    >>> fig = plot_parity([1.0, 2.0], {"model": [1.5, 2.0]})
+    >>> fig.axes[0].get_title()
+    'model: MAE 0.25'
+    >>> plt.close(fig)
+    """
+    y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
+    if not isinstance(predictions, Mapping) or not predictions:
+        raise TypeError("predictions must be a non-empty dict of name -> predicted values")
+    values = {}
+    for name, y_hat in predictions.items():
+        y_hat = as_float_array(y_hat, f"predictions[{name!r}]", ndim=(1, 2)).reshape(-1)
+        if y_hat.shape != y_true.shape:
+            raise ValueError(f"predictions[{name!r}] must have one value per sample ({len(y_true)}); got {len(y_hat)}")
+        values[name] = y_hat
+    n = len(values)
+    fig, axes = _figure(ncols=n, figsize=(min(9.0, 3.2 * n + 0.4), 3.4), sharex=True, sharey=True)
+    low = min(y_true.min(), *(v.min() for v in values.values()))
+    high = max(y_true.max(), *(v.max() for v in values.values()))
+    for k, (ax, (name, y_hat)) in enumerate(zip(axes.flat, values.items())):
+        ax.plot([low, high], [low, high], color="0.5", lw=1, ls="--")
+        ax.scatter(y_true, y_hat, s=10, alpha=0.5, color=COLORS[k % len(COLORS)], marker=MARKERS[k % len(MARKERS)])
+        mae = float(np.mean(np.abs(y_hat - y_true)))
+        _label(ax, f"true {quantity}", f"predicted {quantity}" if k == 0 else "", f"{name}: MAE {mae:.2g}")
+        ax.set_aspect("equal")
+    if title:
+        fig.suptitle(title, fontsize=TITLE_SIZE)
+    return fig
+
+
+def plot_series(
+    x,
+    curves: Mapping[str, np.ndarray],
+    title: str | None = None,
+    xlabel: str = "time",
+    ylabel: str = "value",
+    logy: bool = False,
+) -> Figure:
+    """Several curves against one shared axis: time series, or a quantity against length.
+
+    Introduced in the chapter "Sequences and recurrent networks"
+    (``book/recurrent-networks.md``). Curves differ in colour and in line
+    style, so they stay apart in grey print.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        The shared axis (time, step, sequence length).
+    curves : dict of str to array_like
+        Label -> ``n`` values.
+    title, xlabel, ylabel : str, optional
+    logy : bool
+        Logarithmic vertical axis (every value must then be > 0).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from dlbook.plots import plot_series
+    >>> t = np.arange(5)
+    >>> fig = plot_series(t, {"prey": t ** 2, "predators": t + 1.0})
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['prey', 'predators']
+    >>> plt.close(fig)
+    """
+    x = as_float_array(x, "x", ndim=1)
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError(f"curves must be a non-empty dict of label -> values; got {curves!r:.60}")
+    curves = _one_value_each(curves, x.shape[0], "curves", "x")
+    if logy and min(values.min() for values in curves.values()) <= 0:
+        raise ValueError("curves must be > 0 everywhere with logy=True")
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    styles = ("-", "--", ":", "-.")
+    for i, (label, values) in enumerate(curves.items()):
+        ax.plot(x, values, lw=2, color=COLORS[i % len(COLORS)], ls=styles[i % len(styles)], label=label)
+    if logy:
+        ax.set_yscale("log")
+    _label(ax, xlabel, ylabel, title or "")
+    ax.grid(alpha=0.3)
+    _legend(ax, loc="best")
+    return fig
+
+
+def plot_kernels(kernels, titles: Sequence[str] | None = None, ncols: int = 8, shared_scale: bool = True) -> Figure:
+    """Small 2-D arrays (convolution kernels or feature maps) in a grid, on a shared diverging scale.
+
+    Introduced in the chapter "Convolutional networks"
+    (``book/convolutional-networks.md``). Positive values are red, negative
+    blue and zero white. With ``shared_scale`` one colour scale serves the
+    whole grid, so that panels can be compared with each other; otherwise
+    each panel is scaled to its own largest absolute value.
+
+    Parameters
+    ----------
+    kernels : array_like, shape (n, height, width)
+    titles : sequence of str, optional
+        One title per panel.
+    ncols : int
+        Panels per row.
+    shared_scale : bool
+        One colour scale for all panels (default) or one per panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matplotlib import pyplot as plt
+    >>> import numpy as np
+    >>> from dlbook.plots import plot_kernels
+    >>> fig = plot_kernels(np.ones((3, 3, 3)), titles=["a", "b", "c"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a', 'b', 'c']
+    >>> plt.close(fig)
+    """
+    kernels = as_float_array(kernels, "kernels", ndim=3)
+    if titles is not None and len(titles) != len(kernels):
+        raise ValueError(f"titles must have one entry per panel ({len(kernels)}); got {len(titles)}")
+    ncols = min(positive_int(ncols, "ncols"), len(kernels))
+    nrows = int(np.ceil(len(kernels) / ncols))
+    limits = np.abs(kernels).max(axis=(1, 2))
+    if shared_scale:
+        limits[:] = limits.max()
+    limits[limits == 0] = 1.0
+    cell = min(2.0, 8.0 / ncols)
+    fig, axes = _figure(ncols=ncols, nrows=nrows, figsize=(cell * ncols, (cell + 0.3) * nrows))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= len(kernels):
+            fig.delaxes(ax)
+            continue
+        ax.imshow(kernels[i], cmap="RdBu_r", vmin=-limits[i], vmax=limits[i], interpolation="nearest")
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=TICK_SIZE)
+    return fig
+
+
+# --- Representation learning (book/autoencoders.md) ---------------------------
+
+
+def plot_codes_2d(codes: Mapping[str, np.ndarray], labels, title: str | None = None) -> Figure:
+    """Two-number codes of labelled samples, one panel per method, stacked for narrow screens.
+
+    Introduced in the chapter "Representation learning: autoencoders and
+    embeddings" (``book/autoencoders.md``). Each sample is a small dot
+    coloured by its class; each class's label is printed in large type at
+    the median of its codes, so the classes can be told apart without
+    colour.
+
+    Parameters
+    ----------
+    codes : dict of str to array_like, shape (n_samples, 2)
+        Method name -> the codes of the same samples.
+    labels : array_like of int, shape (n_samples,)
+        Class of each sample.
+    title : str, optional
+        Title above the panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_codes_2d
+    >>> fig = plot_codes_2d({"PCA": [[0, 0], [1, 1]], "AE": [[1, 0], [0, 1]]}, [0, 1])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['PCA', 'AE']
+    >>> plt.close(fig)
+    """
+    import matplotlib.patheffects as patheffects
+
+    if not isinstance(codes, Mapping) or not codes:
+        raise TypeError(f"codes must be a non-empty dict of method name -> (n, 2) codes; got {type(codes).__name__}")
+    labels = np.asarray(labels).reshape(-1)
+    checked = {}
+    for name, values in codes.items():
+        values = as_float_array(values, f"codes[{name!r}]", ndim=2)
+        if values.shape != (len(labels), 2):
+            raise ValueError(f"codes[{name!r}] must have shape ({len(labels)}, 2); got {values.shape}")
+        checked[str(name)] = values
+    cmap = plt.get_cmap("tab10")
+    fig, axes = _figure(nrows=len(checked), figsize=(5.0, 3.9 * len(checked)))
+    for ax, (name, values) in zip(axes[:, 0], checked.items()):
+        for i, label in enumerate(np.unique(labels)):
+            points = values[labels == label]
+            ax.scatter(points[:, 0], points[:, 1], s=6, alpha=0.5, color=cmap(i % 10), linewidths=0)
+            centre = np.median(points, axis=0)
+            ax.text(
+                centre[0],
+                centre[1],
+                str(label),
+                fontsize=15,
+                fontweight="bold",
+                ha="center",
+                va="center",
+                color=cmap(i % 10),
+                path_effects=[patheffects.withStroke(linewidth=3, foreground="black")],
+            )
+        _label(ax, "code 1", "code 2", name)
+    if title:
+        fig.suptitle(title, fontsize=TITLE_SIZE)
+    return fig
+
+
+def plot_reconstructed_spectra(channels, X, X_hat, titles: Sequence[str]) -> Figure:
+    """Measured spectra and their reconstructions, one stacked panel per spectrum.
+
+    Introduced in the chapter "Representation learning: autoencoders and
+    embeddings" (``book/autoencoders.md``).
+
+    Parameters
+    ----------
+    channels : array_like, shape (n_channels,)
+        Position of each point on the horizontal axis.
+    X, X_hat : array_like, shape (n_spectra, n_channels)
+        Measured spectra and their reconstructions.
+    titles : sequence of str, length n_spectra
+        One title per panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.plots import plot_reconstructed_spectra
+    >>> fig = plot_reconstructed_spectra([0, 1, 2], [[0, 1, 0]], [[0, 0.9, 0.1]], ["a spectrum"])
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['measured', 'reconstructed']
+    >>> plt.close(fig)
+    """
+    channels = as_float_array(channels, "channels", ndim=1)
+    X = as_float_array(X, "X", ndim=2)
+    X_hat = as_float_array(X_hat, "X_hat", ndim=2)
+    if X.shape != X_hat.shape or X.shape[1] != len(channels):
+        raise ValueError(
+            f"X and X_hat must both have shape (n_spectra, {len(channels)}); got X {X.shape} and X_hat {X_hat.shape}"
+        )
+    titles = [str(t) for t in titles]
+    if len(titles) != len(X):
+        raise ValueError(f"titles must have one entry per spectrum ({len(X)}); got {len(titles)}")
+    fig, axes = _figure(nrows=len(X), figsize=(5.6, 2.6 * len(X)), sharex=True)
+    for ax, measured, rebuilt, title in zip(axes[:, 0], X, X_hat, titles):
+        ax.plot(channels, measured, color=COLORS[0], lw=1.5, label="measured")
+        ax.plot(channels, rebuilt, color=COLORS[1], lw=2, ls="--", label="reconstructed")
+        _label(ax, "", "intensity", title)
+        ax.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel("position on the spectrum", fontsize=LABEL_SIZE)
+    _legend(axes[0, 0], loc="upper right")
+    return fig
+
+
+def plot_positional_encoding(pe, title: str | None = None) -> Figure:
+    """The sinusoidal positional encoding as a heat map: positions down, columns across.
+
+    Introduced in the chapter "Attention and transformers"
+    (``book/attention-and-transformers.md``).
+
+    Parameters
+    ----------
+    pe : array_like, shape (length, d_model)
+        For example :func:`dlbook.attention.positional_encoding`.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from dlbook.attention import positional_encoding
+    >>> from dlbook.plots import plot_positional_encoding
+    >>> fig = plot_positional_encoding(positional_encoding(40, 32))
+    >>> fig.axes[0].get_xlabel()
+    'column of the encoding'
+    >>> plt.close(fig)
+    """
+    pe = as_float_array(pe, "pe", ndim=2)
+    fig, axes = _figure(figsize=(5.2, 4.6))
+    ax = axes[0, 0]
+    image = ax.imshow(pe, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", interpolation="nearest")
+    fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=TICK_SIZE)
+    _label(ax, "column of the encoding", "position", title or "Sinusoidal positional encoding")
+    return fig
+
+
+def plot_attention_maps(maps, titles: Sequence[str], spans: Mapping[str, tuple[int, int]] | None = None) -> Figure:
+    """Attention weights as heat maps, one panel per map: queries down, keys across.
+
+    Introduced in the chapter "Attention and transformers"
+    (``book/attention-and-transformers.md``). Row ``i`` of a map is the
+    attention of position ``i`` over all positions; it sums to 1.
+
+    Parameters
+    ----------
+    maps : array_like, shape (n_maps, L, S)
+        For example the weights of the heads of one sequence.
+    titles : sequence of str
+        One title per map.
+    spans : mapping of str to (start, stop), optional
+        Position ranges to mark on both axes (for example where a motif
+        sits), each drawn as a coloured bar with its name in the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from dlbook.plots import plot_attention_maps
+    >>> maps = np.full((2, 6, 6), 1 / 6)
+    >>> fig = plot_attention_maps(maps, ["head 1", "head 2"], spans={"motif": (1, 3)})
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['head 1', 'head 2']
+    >>> plt.close(fig)
+    """
+    maps = as_float_array(maps, "maps", ndim=3)
+    titles = [str(t) for t in titles]
+    if len(titles) != len(maps):
+        raise ValueError(f"titles must have one entry per map ({len(maps)}); got {len(titles)}")
+    spans = dict(spans or {})
+    fig, axes = _figure(nrows=len(maps), figsize=(4.6, 4.2 * len(maps)))
+    for ax, weights, title in zip(axes[:, 0], maps, titles):
+        image = ax.imshow(weights, cmap="Greys", vmin=0, vmax=weights.max(), interpolation="nearest")
+        for (name, (start, stop)), color in zip(spans.items(), COLORS):
+            ax.axvspan(start - 0.5, stop - 0.5, ymin=0, ymax=0.03, color=color, label=name)
+            ax.axhspan(start - 0.5, stop - 0.5, xmin=0, xmax=0.03, color=color)
+        fig.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=TICK_SIZE)
+        _label(ax, "key position (looked at)", "query position (looking)", title)
+    if spans:
+        _legend(axes[0, 0], loc="upper right", framealpha=0.9)
     return fig

@@ -28,9 +28,17 @@ from dlbook.activations import ACTIVATIONS, DERIVATIVES, sigmoid
 from dlbook.losses import binary_cross_entropy, mse
 
 __all__ = [
-    "Network", "Trace", "Gradients", "LOSSES",
-    "forward", "backward", "loss_value", "sgd_step",
-    "numerical_gradient", "count_parameters", "worked_example_network",
+    "Network",
+    "Trace",
+    "Gradients",
+    "LOSSES",
+    "forward",
+    "backward",
+    "loss_value",
+    "sgd_step",
+    "numerical_gradient",
+    "count_parameters",
+    "worked_example_network",
 ]
 
 #: The losses :func:`backward` knows, by name.
@@ -113,17 +121,23 @@ class Network:
         if n_layers == 0:
             raise ValueError("weights must hold at least one layer; got an empty list")
         if len(self.biases) != n_layers or len(self.activations) != n_layers:
-            raise ValueError(f"weights, biases and activations need one entry per layer; got "
-                             f"{n_layers} weights, {len(self.biases)} biases, {len(self.activations)} activations")
+            raise ValueError(
+                f"weights, biases and activations need one entry per layer; got "
+                f"{n_layers} weights, {len(self.biases)} biases, {len(self.activations)} activations"
+            )
         weights = [as_float_array(W, f"weights[{i}]", ndim=2) for i, W in enumerate(self.weights)]
         biases = [as_float_array(b, f"biases[{i}]", ndim=1) for i, b in enumerate(self.biases)]
         for i in range(n_layers):
             if biases[i].shape[0] != weights[i].shape[1]:
-                raise ValueError(f"biases[{i}] must have shape ({weights[i].shape[1]},) to match "
-                                 f"weights[{i}] {weights[i].shape}; got {biases[i].shape}")
+                raise ValueError(
+                    f"biases[{i}] must have shape ({weights[i].shape[1]},) to match "
+                    f"weights[{i}] {weights[i].shape}; got {biases[i].shape}"
+                )
             if i + 1 < n_layers and weights[i].shape[1] != weights[i + 1].shape[0]:
-                raise ValueError(f"weights[{i}] has {weights[i].shape[1]} outputs but weights[{i + 1}] "
-                                 f"expects {weights[i + 1].shape[0]} inputs")
+                raise ValueError(
+                    f"weights[{i}] has {weights[i].shape[1]} outputs but weights[{i + 1}] "
+                    f"expects {weights[i + 1].shape[0]} inputs"
+                )
         activations = [_check_activation(a, f"activations[{i}]") for i, a in enumerate(self.activations)]
         object.__setattr__(self, "weights", tuple(_frozen(W) for W in weights))
         object.__setattr__(self, "biases", tuple(_frozen(b) for b in biases))
@@ -140,8 +154,7 @@ class Network:
         return int(sum(W.size + b.size for W, b in zip(self.weights, self.biases)))
 
     @classmethod
-    def init(cls, sizes: Sequence[int], activations: str | Sequence[str] = "relu",
-             seed: int = 0) -> Network:
+    def init(cls, sizes: Sequence[int], activations: str | Sequence[str] = "relu", seed: int = 0) -> Network:
         """Create a network with random weights and zero biases.
 
         Weights are drawn from a normal distribution with standard deviation
@@ -177,11 +190,13 @@ class Network:
         if isinstance(activations, str):
             activations = [activations] * n_layers
         if len(activations) != n_layers:
-            raise ValueError(f"activations needs one name per layer ({n_layers} for sizes {sizes}); "
-                             f"got {len(activations)}")
+            raise ValueError(
+                f"activations needs one name per layer ({n_layers} for sizes {sizes}); got {len(activations)}"
+            )
         rng = np.random.default_rng(seed)
-        weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out))
-                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        weights = [
+            rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        ]
         biases = [np.zeros(n_out) for n_out in sizes[1:]]
         return cls(weights=weights, biases=biases, activations=list(activations))
 
@@ -242,8 +257,7 @@ def _checked_forward_input(network: Network, X) -> np.ndarray:
         raise TypeError(f"network must be a dlbook.scratch.Network; got {type(network).__name__}")
     X = as_float_array(X, "X", ndim=(1, 2))
     if X.shape[-1] != network.sizes[0]:
-        raise ValueError(f"X must have {network.sizes[0]} features (columns) for this network; "
-                         f"got shape {X.shape}")
+        raise ValueError(f"X must have {network.sizes[0]} features (columns) for this network; got shape {X.shape}")
     return X
 
 
@@ -253,8 +267,10 @@ def _checked_backward_inputs(network: Network, trace: Trace, y, loss: str) -> tu
         raise TypeError(f"trace must be the Trace returned by forward(network, X); got {type(trace).__name__}")
     loss = _check_loss(loss)
     if len(trace.z) != len(network.weights):
-        raise ValueError(f"trace has {len(trace.z)} layers but network has {len(network.weights)}; "
-                         "pass the trace of forward(network, X) for this network")
+        raise ValueError(
+            f"trace has {len(trace.z)} layers but network has {len(network.weights)}; "
+            "pass the trace of forward(network, X) for this network"
+        )
     y = as_float_array(y, "y", ndim=(1, 2))
     if y.shape != trace.output.shape:
         raise ValueError(f"y must have the shape of the network's output {trace.output.shape}; got {y.shape}")
@@ -430,15 +446,18 @@ def sgd_step(network: Network, gradients: Gradients, lr: float) -> Network:
     if not isinstance(gradients, Gradients):
         raise TypeError(f"gradients must be the Gradients returned by backward(); got {type(gradients).__name__}")
     if len(gradients.dW) != len(network.weights) or len(gradients.db) != len(network.biases):
-        raise ValueError(f"gradients must have one dW and db per layer ({len(network.weights)}); "
-                         f"got {len(gradients.dW)} dW and {len(gradients.db)} db")
+        raise ValueError(
+            f"gradients must have one dW and db per layer ({len(network.weights)}); "
+            f"got {len(gradients.dW)} dW and {len(gradients.db)} db"
+        )
     weights, biases = [], []
     for i, (W, b, dW, db) in enumerate(zip(network.weights, network.biases, gradients.dW, gradients.db)):
         dW = as_float_array(dW, f"gradients.dW[{i}]")
         db = as_float_array(db, f"gradients.db[{i}]")
         if dW.shape != W.shape or db.shape != b.shape:
-            raise ValueError(f"gradients for layer {i} must have shapes {W.shape} and {b.shape}; "
-                             f"got {dW.shape} and {db.shape}")
+            raise ValueError(
+                f"gradients for layer {i} must have shapes {W.shape} and {b.shape}; got {dW.shape} and {db.shape}"
+            )
         weights.append(W - lr * dW)
         biases.append(b - lr * db)
     return Network(weights=weights, biases=biases, activations=list(network.activations))
@@ -514,8 +533,9 @@ def count_parameters(sizes: Sequence[int]) -> int:
     return int(sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])))
 
 
-def worked_example_network(activation: str = "relu",
-                           output_activation: str | None = None) -> tuple[Network, np.ndarray, np.ndarray]:
+def worked_example_network(
+    activation: str = "relu", output_activation: str | None = None
+) -> tuple[Network, np.ndarray, np.ndarray]:
     """The book's hand-worked 3-2-1 network, its input and its target.
 
     Introduced in the chapter "The forward pass" (``book/forward-pass.md``)
@@ -546,8 +566,9 @@ def worked_example_network(activation: str = "relu",
     array([[0.4739]])
     """
     activation = _check_activation(activation, "activation")
-    output_activation = activation if output_activation is None else _check_activation(
-        output_activation, "output_activation")
+    output_activation = (
+        activation if output_activation is None else _check_activation(output_activation, "output_activation")
+    )
     network = Network(
         weights=[np.array([[0.2, -0.3], [0.4, 0.1], [-0.5, 0.2]]), np.array([[-0.3], [-0.2]])],
         biases=[np.array([-0.4, 0.2]), np.array([0.1])],

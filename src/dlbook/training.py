@@ -24,8 +24,14 @@ from torch import nn
 from tqdm import tqdm
 
 __all__ = [
-    "seed_everything", "get_device", "History", "EarlyStopping",
-    "fit", "evaluate", "accuracy", "predict",
+    "seed_everything",
+    "get_device",
+    "History",
+    "EarlyStopping",
+    "fit",
+    "evaluate",
+    "accuracy",
+    "predict",
 ]
 
 Metric = Callable[[torch.Tensor, torch.Tensor], float]
@@ -228,8 +234,9 @@ def _check_metrics(metrics) -> dict[str, Metric]:
     elif isinstance(metrics, Sequence) and not isinstance(metrics, (str, bytes)):
         items = {getattr(m, "__name__", f"metric_{i}"): m for i, m in enumerate(metrics)}
     else:
-        raise TypeError(f"metrics must be a dict of name -> function(y_hat, y) or a list of functions; "
-                        f"got {type(metrics).__name__}")
+        raise TypeError(
+            f"metrics must be a dict of name -> function(y_hat, y) or a list of functions; got {type(metrics).__name__}"
+        )
     for name, metric in items.items():
         if not callable(metric):
             raise TypeError(f"metrics[{name!r}] must be a function(y_hat, y); got {type(metric).__name__}")
@@ -292,8 +299,9 @@ def evaluate(model: nn.Module, loader, loss_fn: Callable, metrics=None) -> dict[
     return results
 
 
-def _checked_fit_arguments(model, loss_fn, optimizer, num_epochs, val_loader, metrics,
-                           early_stopping) -> dict[str, Metric]:
+def _checked_fit_arguments(
+    model, loss_fn, optimizer, num_epochs, val_loader, metrics, early_stopping
+) -> dict[str, Metric]:
     """Check :func:`fit`'s arguments (errors name the argument); return the metrics as a dict."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}")
@@ -305,16 +313,26 @@ def _checked_fit_arguments(model, loss_fn, optimizer, num_epochs, val_loader, me
         raise ValueError(f"num_epochs must be an integer >= 1; got {num_epochs!r}")
     metrics = _check_metrics(metrics)
     if metrics and val_loader is None:
-        raise ValueError("metrics are computed on the validation data: pass val_loader too "
-                         "(or call evaluate(model, train_loader, loss_fn, metrics) after training)")
+        raise ValueError(
+            "metrics are computed on the validation data: pass val_loader too "
+            "(or call evaluate(model, train_loader, loss_fn, metrics) after training)"
+        )
     if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
         raise TypeError(f"early_stopping must be an EarlyStopping or None; got {type(early_stopping).__name__}")
     return metrics
 
 
-def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, train_loader,
-        num_epochs: int, val_loader=None, metrics=None, early_stopping: EarlyStopping | None = None,
-        progress: bool | None = None) -> History:
+def fit(
+    model: nn.Module,
+    loss_fn: Callable,
+    optimizer: torch.optim.Optimizer,
+    train_loader,
+    num_epochs: int,
+    val_loader=None,
+    metrics=None,
+    early_stopping: EarlyStopping | None = None,
+    progress: bool | None = None,
+) -> History:
     """Train ``model`` for ``num_epochs`` epochs and record what happened.
 
     Introduced in the chapter "The training loop" (``book/training-loop.md``).
@@ -366,8 +384,9 @@ def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, t
     if early_stopping is not None:
         early_stopping.reset()
     best = float("inf")
-    with tqdm(range(1, num_epochs + 1), desc="training", unit="epoch", file=sys.stderr,
-              disable=_progress_disabled(progress)) as epochs:
+    with tqdm(
+        range(1, num_epochs + 1), desc="training", unit="epoch", file=sys.stderr, disable=_progress_disabled(progress)
+    ) as epochs:
         for epoch in epochs:
             model.train()
             total, count = 0.0, 0
@@ -454,13 +473,17 @@ def accuracy(y_hat, y, *, logits: bool | None = None) -> float:
         raise ValueError(f"y_hat must hold at least one sample; got shape {tuple(y_hat.shape)}")
     if y_hat.ndim == 2 and y_hat.shape[1] > 1:
         if y.shape != (y_hat.shape[0],):
-            raise ValueError(f"y must be integer labels of shape ({y_hat.shape[0]},) for y_hat of shape "
-                             f"{tuple(y_hat.shape)}; got {tuple(y.shape)}")
+            raise ValueError(
+                f"y must be integer labels of shape ({y_hat.shape[0]},) for y_hat of shape "
+                f"{tuple(y_hat.shape)}; got {tuple(y.shape)}"
+            )
         predicted = y_hat.argmax(dim=1)
         return float((predicted == y.long()).double().mean())
     if y.shape != y_hat.shape:
-        raise ValueError(f"y and y_hat must have the same shape for two classes; "
-                         f"got y {tuple(y.shape)} and y_hat {tuple(y_hat.shape)}")
+        raise ValueError(
+            f"y and y_hat must have the same shape for two classes; "
+            f"got y {tuple(y.shape)} and y_hat {tuple(y_hat.shape)}"
+        )
     if not bool(((y == 0) | (y == 1)).all()):
         raise ValueError("y must contain only 0 and 1 for a single output column")
     if logits is None:

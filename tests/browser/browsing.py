@@ -10,9 +10,15 @@ import bookdata  # tests/bookdata.py: the build's own toc reader
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-features=Translate,OptimizationHints,MediaRouter"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
 DESKTOP, PHONE = 1280, 390
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,10 +52,12 @@ class Visit:
     offhost_requests: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        return ([f"console error: {m}" for m in self.console_errors]
-                + [f"page error: {m}" for m in self.page_errors]
-                + [f"failed request: {m}" for m in self.failed_requests]
-                + [f"request to another host: {m}" for m in self.offhost_requests])
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"failed request: {m}" for m in self.failed_requests]
+            + [f"request to another host: {m}" for m in self.offhost_requests]
+        )
 
     def close(self) -> None:
         if self.context is not None:
@@ -87,12 +95,13 @@ def settle(page) -> dict:
     return page.evaluate(SETTLE_JS)
 
 
-def new_visit(browser, site_url: str, path: str, width: int = DESKTOP, height: int = 900,
-              dark: bool = False, wait: bool = True) -> Visit:
+def new_visit(
+    browser, site_url: str, path: str, width: int = DESKTOP, height: int = 900, dark: bool = False, wait: bool = True
+) -> Visit:
     """Open ``path`` in a fresh browser context; close it with ``visit.close()``."""
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  color_scheme="dark" if dark else "light",
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light", service_workers="block"
+    )
     page = context.new_page()
     visit = Visit(url=site_url + path, page=page, context=context)
     host = site_url.rstrip("/")
@@ -112,8 +121,7 @@ def new_visit(browser, site_url: str, path: str, width: int = DESKTOP, height: i
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
-    page.on("requestfailed",
-            lambda request: visit.failed_requests.append(f"{request.failure} {request.url}"))
+    page.on("requestfailed", lambda request: visit.failed_requests.append(f"{request.failure} {request.url}"))
     page.on("response", on_response)
     page.on("request", on_request)
     page.goto(visit.url, wait_until="load")

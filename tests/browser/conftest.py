@@ -9,7 +9,7 @@ Fixtures (session-wide unless noted):
 
 ``html_dir``
     ``pathlib.Path`` of the built site. ``DLBOOK_SITE=path`` tests another build
-    (for example ``_build/partial/<name>/_build/html``).
+    (for example a site built in another clone).
 ``toc_pages``
     The pages of ``_toc.yml`` in reading order, as paths relative to
     ``html_dir`` (``["book/index.html", "book/what-is-deep-learning.html", ...]``).
@@ -87,9 +87,11 @@ def site_url(html_dir: Path):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Install Debian's browser with "
-                    "`apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium).",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install Debian's browser with "
+            "`apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium).",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -102,8 +104,7 @@ def browser():
 def open_page(browser, site_url):
     visits = []
 
-    def _open(path: str, width: int = DESKTOP, height: int = 900, dark: bool = False,
-              wait: bool = True) -> Visit:
+    def _open(path: str, width: int = DESKTOP, height: int = 900, dark: bool = False, wait: bool = True) -> Visit:
         visits.append(new_visit(browser, site_url, path, width, height, dark, wait))
         return visits[-1]
 

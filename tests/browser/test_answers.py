@@ -14,8 +14,8 @@ checks the reader-facing parsing (units, brackets, the minus sign, a
 comma-decimal, a wrong vector length), so these tests fail on a broken
 script even before the chapters have boxes.
 
-The browser, the site's address and DLBOOK_SITE (test another build, e.g. a
-partial one) come from tests/browser/conftest.py; this module adds only a
+The browser, the site's address and DLBOOK_SITE (test another build, e.g. one
+made in another clone) come from tests/browser/conftest.py; this module adds only a
 context that aborts every request not to 127.0.0.1.
 """
 
@@ -70,11 +70,16 @@ class _BoxParser(HTMLParser):
         attrs = dict(attrs)
         classes = (attrs.get("class") or "").split()
         if "dlbook-answer" in classes:
-            self.boxes.append(Box(
-                page=self.page, box_id=attrs["id"],
-                expect=[float(v) for v in attrs["data-expect"].split(",")],
-                tolerance=float(attrs["data-tolerance"]),
-                vector=attrs["data-kind"] == "vector", unit=attrs.get("data-unit") or ""))
+            self.boxes.append(
+                Box(
+                    page=self.page,
+                    box_id=attrs["id"],
+                    expect=[float(v) for v in attrs["data-expect"].split(",")],
+                    tolerance=float(attrs["data-tolerance"]),
+                    vector=attrs["data-kind"] == "vector",
+                    unit=attrs.get("data-unit") or "",
+                )
+            )
         elif "dlbook-answer-hint" in classes:
             self._hint = [[float(v) for v in attrs["data-value"].split(",")], ""]
             self._depth = 0
@@ -116,12 +121,12 @@ BOOK_BOXES = find_boxes(SITE) if SITE.is_dir() else []
 
 def serve(directory: Path):
     """Serve ``directory`` on 127.0.0.1 (for the synthetic page)."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -158,8 +163,7 @@ def text_of(values: list[float]) -> str:
 
 
 def close_to(a: list[float], b: list[float], tolerance: float) -> bool:
-    return len(a) == len(b) and all(
-        abs(x - y) <= tolerance + 1e-9 * max(1.0, abs(y)) for x, y in zip(a, b))
+    return len(a) == len(b) and all(abs(x - y) <= tolerance + 1e-9 * max(1.0, abs(y)) for x, y in zip(a, b))
 
 
 def submit(page, box: Box, text: str, how: str = "enter") -> str:
@@ -182,8 +186,7 @@ def submit(page, box: Box, text: str, how: str = "enter") -> str:
 def wrong_value(box: Box) -> list[float]:
     """A value outside the tolerance that no declared hint catches."""
     for step in (3, 7, 13, 31, 101):
-        candidate = [v + (step * box.tolerance + step) * (1 if i % 2 == 0 else -1)
-                     for i, v in enumerate(box.expect)]
+        candidate = [v + (step * box.tolerance + step) * (1 if i % 2 == 0 else -1) for i, v in enumerate(box.expect)]
         if not any(close_to(candidate, hint, box.tolerance) for hint, _ in box.hints):
             return candidate
     raise AssertionError(f"could not find a wrong value for {box}")
@@ -222,7 +225,8 @@ def check_box(page, box: Box) -> None:
         shown = page.locator(f"#{box.box_id} .dlbook-answer-feedback .dlbook-answer-hint-text")
         declared = page.locator(f"#{box.box_id} .dlbook-answer-hint").nth(k)
         assert hint_text and shown.text_content() == declared.text_content(), (
-            f"{box}: {hint_value} should show the hint {hint_text!r}; the page said {said!r}")
+            f"{box}: {hint_value} should show the hint {hint_text!r}; the page said {said!r}"
+        )
 
     # text gets the friendly message, never an exception
     for text in ("abc", "", "two point three"):
@@ -253,8 +257,8 @@ def test_every_answer_box_in_the_book(browser, html_dir, site_url, box):
 def test_the_book_has_at_least_ten_answer_boxes(html_dir):
     pages = sorted({b.page for b in BOOK_BOXES})
     assert len(BOOK_BOXES) >= 10, (
-        f"issue 9 asks for answer boxes in at least 10 exercises; found {len(BOOK_BOXES)} "
-        f"on {pages}")
+        f"issue 9 asks for answer boxes in at least 10 exercises; found {len(BOOK_BOXES)} on {pages}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -317,7 +321,8 @@ def synthetic_site(tmp_path_factory):
     (src / "conf.py").write_text(
         'extensions = ["myst_nb", "sphinx_exercise", "dlbook.sphinx.answer"]\n'
         'myst_enable_extensions = ["colon_fence", "dollarmath"]\n'
-        'nb_execution_mode = "off"\nexclude_patterns = ["_build"]\n')
+        'nb_execution_mode = "off"\nexclude_patterns = ["_build"]\n'
+    )
     (src / "index.md").write_text(SYNTHETIC)
     warnings = StringIO()
     app = SphinxTestApp("html", srcdir=src, freshenv=True, status=StringIO(), warning=warnings)
@@ -358,20 +363,23 @@ def test_script_runs_from_the_local_site_with_the_network_blocked(synthetic_page
     assert page.locator(".dlbook-answer[data-ready='true']").count() == 3
 
 
-@pytest.mark.parametrize("index, text, starts", [
-    (0, "2.30 nats", "Correct."),            # the unit may be typed
-    (0, "\u22122.30", "Not quite. A loss is never negative."),  # the minus sign U+2212
-    (0, "2,30", "Enter a number such as 0.25 (one number, with a dot as the decimal point)."),
-    (0, "1e400", "Enter a number such as 0.25"),
-    (0, "23/10", "Correct."),                # a fraction
-    (1, "[0.09, 0.245, 0.665]", "Correct."),
-    (1, "0.09 0.245 0.665", "Correct."),
-    (1, "0.09, 0.245", "Enter 3 numbers separated by commas; you entered 2."),
-    (1, "0.1, 0.2, 0.7", "Not quite. Check your working"),
-    (2, "11", "Correct. The value is 11 parameters."),
-    (2, "11.2", "Not quite."),
-    (2, "9", "Not quite. You left out the output bias."),
-])
+@pytest.mark.parametrize(
+    "index, text, starts",
+    [
+        (0, "2.30 nats", "Correct."),  # the unit may be typed
+        (0, "\u22122.30", "Not quite. A loss is never negative."),  # the minus sign U+2212
+        (0, "2,30", "Enter a number such as 0.25 (one number, with a dot as the decimal point)."),
+        (0, "1e400", "Enter a number such as 0.25"),
+        (0, "23/10", "Correct."),  # a fraction
+        (1, "[0.09, 0.245, 0.665]", "Correct."),
+        (1, "0.09 0.245 0.665", "Correct."),
+        (1, "0.09, 0.245", "Enter 3 numbers separated by commas; you entered 2."),
+        (1, "0.1, 0.2, 0.7", "Not quite. Check your working"),
+        (2, "11", "Correct. The value is 11 parameters."),
+        (2, "11.2", "Not quite."),
+        (2, "9", "Not quite. You left out the output bias."),
+    ],
+)
 def test_reader_entries(synthetic_page, index, text, starts):
     page, boxes, blocked, errors = synthetic_page
     said = submit(page, boxes[index], text)

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def pages_containing(html_dir, toc_pages, marker: str) -> list[str]:
-    return [p for p in toc_pages
-            if (html_dir / p).is_file() and marker in (html_dir / p).read_text(encoding="utf-8")]
+    return [p for p in toc_pages if (html_dir / p).is_file() and marker in (html_dir / p).read_text(encoding="utf-8")]
 
 
 # --- solutions --------------------------------------------------------------
@@ -50,6 +49,7 @@ def test_a_mouse_click_shows_a_hidden_solution(html_dir, toc_pages, open_page):
 
 
 # --- search -----------------------------------------------------------------
+
 
 def test_search_finds_backpropagation(open_page):
     visit = open_page("search.html?q=backpropagation", wait=False)
@@ -135,6 +135,7 @@ async () => {
 
 def _legible_figure(figure: dict) -> bool:
     """Opaque light corners, or a light background painted behind the image."""
+
     def light(r, g, b):
         return 0.2126 * r + 0.7152 * g + 0.0722 * b > 200
 
@@ -152,10 +153,9 @@ def switch_to_dark(page) -> None:
     raise AssertionError("the colour-mode button never switched the page to dark")
 
 
-def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(
-        html_dir, toc_pages, open_page):
+def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_dir, toc_pages, open_page):
     with_diagrams = pages_containing(html_dir, toc_pages, 'class="mermaid"')
-    with_figures = pages_containing(html_dir, toc_pages, '<figure')
+    with_figures = pages_containing(html_dir, toc_pages, "<figure")
     assert with_diagrams, "no page of the book has a mermaid diagram"
     pages = sorted(set(with_diagrams[:2] + with_figures[:2]), key=toc_pages.index)
     failures = []
@@ -171,25 +171,33 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(
             failures.append(f"{visit.url}: dark mode left the page background light")
         for mode, result in (("light", light), ("dark", dark)):
             if result["filtered"]:
-                failures.append(f"{visit.url}: a CSS filter changes the diagram colours in {mode} "
-                                f"mode, so what the reader sees is not what mermaid drew: "
-                                f"{result['filtered'][:3]}")
+                failures.append(
+                    f"{visit.url}: a CSS filter changes the diagram colours in {mode} "
+                    f"mode, so what the reader sees is not what mermaid drew: "
+                    f"{result['filtered'][:3]}"
+                )
             poor = [f"{l['label']!r} ({l['ratio']:.1f}:1)" for l in result["labels"] if l["ratio"] < 4.5]
             if poor:
-                failures.append(f"{visit.url}: diagram text below 4.5:1 contrast in {mode} mode: "
-                                + ", ".join(poor[:5]))
+                failures.append(
+                    f"{visit.url}: diagram text below 4.5:1 contrast in {mode} mode: " + ", ".join(poor[:5])
+                )
         page.add_script_tag(path=str(AXE_JS))
-        contrast = page.evaluate("async () => (await axe.run(document, {runOnly: ['color-contrast'],"
-                                 " resultTypes: ['violations']})).violations"
-                                 ".flatMap(v => v.nodes.map(n => n.target.join(' ')))")
+        contrast = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['color-contrast'],"
+            " resultTypes: ['violations']})).violations"
+            ".flatMap(v => v.nodes.map(n => n.target.join(' ')))"
+        )
         if contrast:
-            failures.append(f"{visit.url}: text below WCAG AA contrast in dark mode "
-                            f"(axe color-contrast): {contrast[:5]}")
+            failures.append(
+                f"{visit.url}: text below WCAG AA contrast in dark mode (axe color-contrast): {contrast[:5]}"
+            )
         for figure in page.evaluate(FIGURES_JS):
             if not _legible_figure(figure):
-                failures.append(f"{visit.url}: figure {figure['src']} has no light background "
-                                f"in dark mode (corners {figure['corners']}, "
-                                f"background {figure['background']})")
+                failures.append(
+                    f"{visit.url}: figure {figure['src']} has no light background "
+                    f"in dark mode (corners {figure['corners']}, "
+                    f"background {figure['background']})"
+                )
         if visit.problems():
             failures.append(f"{visit.url}: {visit.problems()}")
         visit.close()
@@ -197,6 +205,7 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(
 
 
 # --- launch buttons ---------------------------------------------------------
+
 
 def binder_prefix() -> str:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -232,39 +241,48 @@ def test_launch_menu_offers_binder_for_this_chapter(html_dir, toc_pages, open_pa
 
 # --- previous / next --------------------------------------------------------
 
+
 def test_previous_and_next_links_walk_the_book_in_toc_order(site_url, toc_pages, open_page):
     visit = open_page(toc_pages[0], wait=False)
     page = visit.page
     # Only the links matter here: fetch the pages, not their scripts and images.
-    page.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document"
-               else route.abort())
+    page.route("**/*", lambda route: route.continue_() if route.request.resource_type == "document" else route.abort())
     walked = []
     for _ in range(len(toc_pages) + 2):
         here = urlparse(page.url).path.lstrip("/")
         walked.append(here)
         previous = page.locator("a.left-prev")
         expected_previous = toc_pages[len(walked) - 2] if len(walked) > 1 else None
-        got_previous = (urlparse(previous.first.evaluate("a => a.href")).path.lstrip("/")
-                        if previous.count() else None)
+        got_previous = urlparse(previous.first.evaluate("a => a.href")).path.lstrip("/") if previous.count() else None
         assert got_previous == expected_previous, (
-            f"{page.url}: 'previous' goes to {got_previous}, expected {expected_previous}")
+            f"{page.url}: 'previous' goes to {got_previous}, expected {expected_previous}"
+        )
         following = page.locator("a.right-next")
         if not following.count():
             break
         page.goto(following.first.evaluate("a => a.href"), wait_until="domcontentloaded")
-    assert walked == toc_pages, ("following 'next' from the first page visits\n  "
-                                 + "\n  ".join(walked) + "\nbut _toc.yml lists\n  "
-                                 + "\n  ".join(toc_pages))
+    assert walked == toc_pages, (
+        "following 'next' from the first page visits\n  "
+        + "\n  ".join(walked)
+        + "\nbut _toc.yml lists\n  "
+        + "\n  ".join(toc_pages)
+    )
 
 
 # --- bad input --------------------------------------------------------------
 
+
 def test_missing_chromium_fails_and_says_how_to_install_it(html_dir, toc_pages):
     env = dict(os.environ, CHROMIUM="/nonexistent/chromium")
     test_id = f"tests/browser/test_pages.py::test_no_console_or_page_errors[{page_id(toc_pages[0])}-desktop]"
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                             "--no-header", test_id],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header", test_id],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "apt-get install -y chromium" in output, output
@@ -272,6 +290,7 @@ def test_missing_chromium_fails_and_says_how_to_install_it(html_dir, toc_pages):
 
 
 # --- the offline copy -------------------------------------------------------
+
 
 def test_offline_copy_opened_from_disk_draws_diagrams_and_maths(browser, html_dir, toc_pages):
     """`make bundle` promises a copy that works when index.html is opened
@@ -287,15 +306,18 @@ def test_offline_copy_opened_from_disk_draws_diagrams_and_maths(browser, html_di
         page.on("request", lambda r: r.url.startswith("file:") or elsewhere.append(r.url))
         url = (html_dir / path).resolve().as_uri()
         page.goto(url, wait_until="load")
-        page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
-                      "await MathJax.startup.promise; }")
+        page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
         page.wait_for_function(
             "() => [...document.querySelectorAll('pre.mermaid')].filter(e => e.offsetParent)"
-            ".every(e => e.querySelector('svg'))", timeout=20_000)
-        drawn = page.evaluate("() => [...document.querySelectorAll('pre.mermaid svg')]"
-                              ".filter(s => s.textContent.trim()).length")
-        maths = page.evaluate("() => [document.querySelectorAll('.math').length, "
-                              "document.querySelectorAll('.math mjx-container').length]")
+            ".every(e => e.querySelector('svg'))",
+            timeout=20_000,
+        )
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('pre.mermaid svg')].filter(s => s.textContent.trim()).length"
+        )
+        maths = page.evaluate(
+            "() => [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length]"
+        )
         assert drawn >= 1, f"{url}: no diagram drawn from disk"
         assert maths[0] == 0 or maths[1] == maths[0], f"{url}: maths not typeset from disk: {maths}"
         assert not elsewhere, f"{url}: requests leaving the disk: {elsewhere}"

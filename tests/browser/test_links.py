@@ -18,8 +18,7 @@ import pytest
 
 pytestmark = pytest.mark.site
 
-LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src",
-                   "source": "src", "iframe": "src"}
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 SKIPPED_DIRS = {"_static", "_sources", "_images", "reports"}
 
 
@@ -46,8 +45,7 @@ def parse(path: Path) -> PageParser:
 
 
 def site_pages(html_dir: Path) -> list[Path]:
-    return sorted(p for p in html_dir.rglob("*.html")
-                  if not SKIPPED_DIRS.intersection(p.relative_to(html_dir).parts))
+    return sorted(p for p in html_dir.rglob("*.html") if not SKIPPED_DIRS.intersection(p.relative_to(html_dir).parts))
 
 
 def check_links(html_dir: Path) -> tuple[list[str], dict[str, set[str]]]:
@@ -80,23 +78,27 @@ def check_links(html_dir: Path) -> tuple[list[str], dict[str, set[str]]]:
                 broken.append(f"{name}: {link} -> no file {target_path}")
                 continue
             if fragment and target.suffix == ".html" and unquote(fragment) not in ids_of(target):
-                broken.append(f"{name}: {link} -> no id #{unquote(fragment)} in "
-                              f"{target.relative_to(html_dir.resolve())}")
+                broken.append(
+                    f"{name}: {link} -> no id #{unquote(fragment)} in {target.relative_to(html_dir.resolve())}"
+                )
     return broken, external
 
 
 def test_every_internal_link_and_anchor_resolves(html_dir: Path):
     broken, external = check_links(html_dir)
     report = html_dir.parent / "external-links.txt"
-    report.write_text("".join(f"{url}\t{', '.join(sorted(pages))}\n"
-                              for url, pages in sorted(external.items())), encoding="utf-8")
+    report.write_text(
+        "".join(f"{url}\t{', '.join(sorted(pages))}\n" for url, pages in sorted(external.items())), encoding="utf-8"
+    )
     assert site_pages(html_dir), f"no HTML pages under {html_dir}"
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:50])
 
 
 def test_the_link_checker_finds_a_broken_anchor(tmp_path: Path):
-    (tmp_path / "a.html").write_text('<a href="b.html#here">x</a><a href="b.html#gone">y</a>'
-                                     '<a href="missing.html">z</a><a href="https://x.org">w</a>')
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html#here">x</a><a href="b.html#gone">y</a>'
+        '<a href="missing.html">z</a><a href="https://x.org">w</a>'
+    )
     (tmp_path / "b.html").write_text('<h1 id="here">B</h1>')
     broken, external = check_links(tmp_path)
     assert len(broken) == 2 and "#gone" in broken[0] + broken[1]

@@ -163,8 +163,7 @@ def page_report(browser, site_url, html_dir, report):
             page.evaluate(EXPAND_JS)
             settle(page)
             data = page.evaluate(COLLECT_JS)
-            data["solutions"] = {"on_load": solutions_on_load,
-                                 "after_click": page.evaluate(SOLUTIONS_JS)}
+            data["solutions"] = {"on_load": solutions_on_load, "after_click": page.evaluate(SOLUTIONS_JS)}
             data["axe"] = None
             if width_name == "desktop":
                 page.add_script_tag(path=str(AXE_JS))
@@ -179,12 +178,13 @@ def page_report(browser, site_url, html_dir, report):
         sizes = [d["fontPx"] for d in data["mermaid"] if d["fontPx"]]
         if sizes:
             entry[f"{width_name}_smallest_diagram_text_px"] = round(min(sizes), 1)
-        entry[f"{width_name}_gzip_bytes"] = sum(gzipped_size(html_dir, url)
-                                                for url in data.pop("resources"))
+        entry[f"{width_name}_gzip_bytes"] = sum(gzipped_size(html_dir, url) for url in data.pop("resources"))
         entry[f"{width_name}_requests"] = data["requests"]
         if data["axe"] is not None:
-            entry["axe"] = {impact: sum(v["nodes"] for v in data["axe"] if v["impact"] == impact)
-                            for impact in ("critical", "serious", "moderate", "minor")}
+            entry["axe"] = {
+                impact: sum(v["nodes"] for v in data["axe"] if v["impact"] == impact)
+                for impact in ("critical", "serious", "moderate", "minor")
+            }
             entry["axe_rules"] = sorted({f"{v['id']} ({v['impact']})" for v in data["axe"]})
         return data
 
@@ -197,8 +197,7 @@ def pytest_generate_tests(metafunc):
     pages = all_pages(toc_paths(toc_file()))
     if "width_name" in metafunc.fixturenames:
         pairs = [(p, w) for p in pages for w in WIDTHS]
-        metafunc.parametrize("site_page,width_name", pairs,
-                             ids=[f"{page_id(p)}-{w}" for p, w in pairs])
+        metafunc.parametrize("site_page,width_name", pairs, ids=[f"{page_id(p)}-{w}" for p, w in pairs])
     else:
         metafunc.parametrize("site_page", pages, ids=[page_id(p) for p in pages])
 
@@ -221,11 +220,11 @@ def test_no_failed_or_offhost_requests(page_report, site_page, width_name):
 
 def test_every_diagram_is_an_svg_with_text(page_report, site_page, width_name):
     data = page_report(site_page, width_name)
-    bad = [d for d in data["mermaid"] if not (d["processed"] and d["svg"] and d["text"])
-           or d["error"]]
-    assert not bad, (f"{where(data, width_name)}: {len(bad)} of {len(data['mermaid'])} mermaid "
-                     f"diagrams did not render as an svg with text: "
-                     + "; ".join(f"#{d['index']} {d['source']!r}" for d in bad))
+    bad = [d for d in data["mermaid"] if not (d["processed"] and d["svg"] and d["text"]) or d["error"]]
+    assert not bad, (
+        f"{where(data, width_name)}: {len(bad)} of {len(data['mermaid'])} mermaid "
+        f"diagrams did not render as an svg with text: " + "; ".join(f"#{d['index']} {d['source']!r}" for d in bad)
+    )
 
 
 def test_every_formula_is_typeset(page_report, site_page, width_name):
@@ -247,11 +246,11 @@ def test_every_image_loads_and_has_alt_text(page_report, site_page, width_name):
 def test_no_horizontal_overflow_on_a_phone(page_report, site_page):
     data = page_report(site_page, "phone")
     assert data["scrollWidth"] <= data["viewport"] + 1, (
-        f"{where(data, 'phone')}: the page is {data['scrollWidth']} px wide "
-        f"in a {data['viewport']} px viewport")
+        f"{where(data, 'phone')}: the page is {data['scrollWidth']} px wide in a {data['viewport']} px viewport"
+    )
     assert not data["sticking"], (
-        f"{where(data, 'phone')}: content sticks out of the screen (cut off, "
-        f"not scrollable): {data['sticking']}")
+        f"{where(data, 'phone')}: content sticks out of the screen (cut off, not scrollable): {data['sticking']}"
+    )
 
 
 def test_solutions_are_hidden_on_load_and_shown_by_a_click(page_report, site_page, width_name):
@@ -266,5 +265,5 @@ def test_no_serious_accessibility_violations(page_report, site_page):
     data = page_report(site_page, "desktop")
     serious = [v for v in data["axe"] if v["impact"] in ("serious", "critical")]
     assert not serious, f"{where(data, 'desktop')}: axe-core found " + "; ".join(
-        f"{v['id']} ({v['impact']}, {v['nodes']} nodes, e.g. {v['targets'][:2]}): {v['help']}"
-        for v in serious)
+        f"{v['id']} ({v['impact']}, {v['nodes']} nodes, e.g. {v['targets'][:2]}): {v['help']}" for v in serious
+    )

@@ -41,9 +41,16 @@ def test_serve_reloads_on_save_and_keeps_the_last_good_page(tmp_path, browser):
     port, log = free_port(), tmp_path / "serve.log"
     env = dict(os.environ, PYTHONPATH=str(root / "src"), PORT=str(port))
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, str(root / "tools" / "serve.py")], cwd=root, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [sys.executable, str(root / "tools" / "serve.py")],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
+
         def listening() -> bool:
             with socket.socket() as probe:
                 return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -111,14 +111,17 @@ def as_answer_values(value: Any) -> np.ndarray:
         except ValueError as err:  # ragged lists
             raise AnswerError(f"expected a number or a vector of numbers; got {value!r} ({err})") from None
         if array.dtype.kind not in "iuf":
-            raise AnswerError(f"expected a number or a vector of numbers; got {type(value).__name__} "
-                              f"with dtype {array.dtype} ({_short_repr(value)})")
+            raise AnswerError(
+                f"expected a number or a vector of numbers; got {type(value).__name__} "
+                f"with dtype {array.dtype} ({_short_repr(value)})"
+            )
         if array.ndim > 1:
             raise AnswerError(f"expected a number or a 1-D vector; got an array of shape {array.shape}")
         array = array.astype(float).reshape(-1)
     else:
-        raise AnswerError(f"expected a number or a vector of numbers; got {type(value).__name__} "
-                          f"({_short_repr(value)})")
+        raise AnswerError(
+            f"expected a number or a vector of numbers; got {type(value).__name__} ({_short_repr(value)})"
+        )
     if array.size == 0:
         raise AnswerError("expected a number or a vector of numbers; got an empty vector")
     if array.size > MAX_LENGTH:
@@ -192,7 +195,7 @@ def split_expression_hint(body: str) -> tuple[str, str]:
             ast.parse(left, mode="eval")
         except SyntaxError:
             continue
-        return left, body[match.end():].strip()
+        return left, body[match.end() :].strip()
     raise AnswerError(f"hint line '={body}' must look like '= python expression: hint text'")
 
 
@@ -266,8 +269,10 @@ class AnswerDirective(SphinxDirective):
         if tolerance is None:
             if not all_integers(values):
                 shown = ", ".join(format_number(v) for v in values)
-                raise AnswerError(f":expect: {expression!r} gives {shown}, not an integer, so a "
-                                  f":tolerance: is required (an absolute tolerance such as 0.01)")
+                raise AnswerError(
+                    f":expect: {expression!r} gives {shown}, not an integer, so a "
+                    f":tolerance: is required (an absolute tolerance such as 0.01)"
+                )
             tolerance = 0.0
 
         serial = self.env.new_serialno("dlbook-answer")
@@ -304,17 +309,22 @@ class AnswerDirective(SphinxDirective):
                 if line[:1].isspace() and entries:
                     entries[-1][1] += " " + line.strip()
                     continue
-                raise AnswerError(f"hint line {line.strip()!r} must look like 'wrong value: hint text', "
-                                  f"e.g. '2.40: check the (1 - y) term'")
+                raise AnswerError(
+                    f"hint line {line.strip()!r} must look like 'wrong value: hint text', "
+                    f"e.g. '2.40: check the (1 - y) term'"
+                )
             if len(parsed) != values.size:
-                raise AnswerError(f"hint value {head.strip()!r} has {len(parsed)} number(s) but the "
-                                  f"expected answer has {values.size}")
+                raise AnswerError(
+                    f"hint value {head.strip()!r} has {len(parsed)} number(s) but the expected answer has {values.size}"
+                )
             if not text.strip():
                 raise AnswerError(f"hint line {line.strip()!r} has no hint text after the colon")
             if np.all(np.abs(np.array(parsed) - values) <= tolerance + _slack(values)):
                 shown = ", ".join(format_number(v) for v in values)
-                raise AnswerError(f"hint value {head.strip()!r} is within the tolerance of the expected "
-                                  f"answer {shown}, so the reader could never see that hint")
+                raise AnswerError(
+                    f"hint value {head.strip()!r} is within the tolerance of the expected "
+                    f"answer {shown}, so the reader could never see that hint"
+                )
             entries.append([parsed, text.strip(), lineno])
 
         hints = []
@@ -338,8 +348,7 @@ def report(env, message: str, location) -> None:
     """Log a build error naming the chapter file, the line and the directive."""
     path = env.doc2path(env.docname, False) if isinstance(location, tuple) else None
     where = f" in {path}" if path else ""
-    logger.error(f"{{answer}} directive{where}: {message}", location=location,
-                 type="dlbook", subtype="answer")
+    logger.error(f"{{answer}} directive{where}: {message}", location=location, type="dlbook", subtype="answer")
 
 
 # --------------------------------------------------------------------------
@@ -354,6 +363,7 @@ class CheckAnswersInExercises(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         try:
             from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+
             exercise_types: tuple = (exercise_node, exercise_enumerable_node)
         except ImportError:  # pragma: no cover - the book always has sphinx-exercise
             exercise_types = ()
@@ -363,9 +373,13 @@ class CheckAnswersInExercises(SphinxTransform):
                 parent = parent.parent
             if parent is None:
                 path = self.env.doc2path(self.env.docname, False)
-                logger.error(f"{{answer}} directive in {path}: an answer box must be inside an "
-                             f"exercise (between exercise-start and exercise-end)",
-                             location=node, type="dlbook", subtype="answer")
+                logger.error(
+                    f"{{answer}} directive in {path}: an answer box must be inside an "
+                    f"exercise (between exercise-start and exercise-end)",
+                    location=node,
+                    type="dlbook",
+                    subtype="answer",
+                )
                 node.parent.remove(node)
 
 
@@ -403,8 +417,7 @@ def visit_answer_html(self, node: answer_node) -> None:
         f'<input class="dlbook-answer-input" id="{input_id}" type="text" autocomplete="off" '
         f'autocapitalize="off" spellcheck="false" placeholder="{placeholder}" '
         f'aria-describedby="{described}">'
-        + (f'<span class="dlbook-answer-note" id="{note_id}">{html.escape(", ".join(note))}</span>'
-           if note else "")
+        + (f'<span class="dlbook-answer-note" id="{note_id}">{html.escape(", ".join(note))}</span>' if note else "")
         + '<button class="dlbook-answer-check" type="submit">Check</button>'
         "</span></form>"
         f'<p class="dlbook-answer-feedback" id="{feedback_id}" role="status" aria-live="polite"></p>'
@@ -475,14 +488,18 @@ def setup(app: Sphinx) -> dict:
     app.add_node(
         answer_node,
         html=(visit_answer_html, depart_answer_html),
-        latex=(skip_node, None), text=(skip_node, None),
-        man=(skip_node, None), texinfo=(skip_node, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
     )
     app.add_node(
         answer_hint,
         html=(visit_hint_html, depart_hint_html),
-        latex=(skip_node, None), text=(skip_node, None),
-        man=(skip_node, None), texinfo=(skip_node, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
     )
     app.add_directive("answer", AnswerDirective)
     app.add_transform(CheckAnswersInExercises)
@@ -492,5 +509,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", outdated_docs)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_page_assets)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

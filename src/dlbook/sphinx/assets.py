@@ -75,20 +75,30 @@ class Bundle:
 
 
 BUNDLES = (
-    Bundle("mathjax", "mathjax", "es5", (
-        "tex-mml-chtml.js",
-        "output/chtml/fonts/woff-v2/*.woff",
-        "output/**/*.js",      # the menu can switch the renderer to SVG
-        "input/**/*.js",       # TeX extensions loaded by \require or autoload
-        "a11y/**/*.js",        # explorer and speech, loaded from the menu
-        "ui/**/*.js",
-        "sre/**/*",            # speech rule engine and its maps
-    )),
-    Bundle("mermaid", "mermaid", "dist", (
-        "mermaid.esm.min.mjs",
-        "chunks/mermaid.esm.min/*.mjs",
-        "mermaid.min.js",      # classic build: the offline copy opened from disk
-    )),
+    Bundle(
+        "mathjax",
+        "mathjax",
+        "es5",
+        (
+            "tex-mml-chtml.js",
+            "output/chtml/fonts/woff-v2/*.woff",
+            "output/**/*.js",  # the menu can switch the renderer to SVG
+            "input/**/*.js",  # TeX extensions loaded by \require or autoload
+            "a11y/**/*.js",  # explorer and speech, loaded from the menu
+            "ui/**/*.js",
+            "sre/**/*",  # speech rule engine and its maps
+        ),
+    ),
+    Bundle(
+        "mermaid",
+        "mermaid",
+        "dist",
+        (
+            "mermaid.esm.min.mjs",
+            "chunks/mermaid.esm.min/*.mjs",
+            "mermaid.min.js",  # classic build: the offline copy opened from disk
+        ),
+    ),
     # Hover tips for glossary terms and cross-references (sphinx-tippy):
     # ``tippy_js`` in _config.yml points at these two instead of unpkg.com.
     Bundle("popper", "@popperjs/core", "dist/umd", ("popper.min.js",)),
@@ -112,7 +122,8 @@ def find_node_modules(srcdir: Path, configured: str = "") -> Path:
         "dlbook.sphinx.assets: no node_modules with "
         f"{', '.join(b.package for b in BUNDLES)} found (looked in "
         f"{', '.join(str(c) for c in candidates)}). Run `npm ci` in the "
-        "repository root (`make book` does it for you).")
+        "repository root (`make book` does it for you)."
+    )
 
 
 def check_versions(node_modules: Path) -> None:
@@ -128,14 +139,14 @@ def check_versions(node_modules: Path) -> None:
         if want and have != want:
             raise ExtensionError(
                 f"dlbook.sphinx.assets: node_modules has {bundle.package} {have} but "
-                f"package-lock.json pins {want}. Run `npm ci` in {node_modules.parent}.")
+                f"package-lock.json pins {want}. Run `npm ci` in {node_modules.parent}."
+            )
 
 
 def bundle_files(node_modules: Path, bundle: Bundle) -> list[Path]:
     """Every file of ``bundle``, relative to its source folder, sorted."""
     base = node_modules / bundle.package / bundle.source
-    found = {path.relative_to(base) for pattern in bundle.include
-             for path in base.glob(pattern) if path.is_file()}
+    found = {path.relative_to(base) for pattern in bundle.include for path in base.glob(pattern) if path.is_file()}
     if not found:
         raise ExtensionError(f"dlbook.sphinx.assets: nothing matched in {base}")
     return sorted(found)
@@ -175,17 +186,14 @@ def copy_assets(app: Sphinx) -> None:
     check_versions(node_modules)
     static_dir = Path(app.outdir) / "_static"
     copied = sum(copy_bundle(node_modules, b, static_dir) for b in BUNDLES)
-    logger.info("dlbook.sphinx.assets: %d files copied from %s to %s",
-                copied, node_modules, static_dir / OUTPUT_DIR)
+    logger.info("dlbook.sphinx.assets: %d files copied from %s to %s", copied, node_modules, static_dir / OUTPUT_DIR)
     for option in ("mathjax_path", "mermaid_use_local"):
         value = getattr(app.config, option, "")
         if value and "://" not in value and not (static_dir / value).is_file():
-            raise ExtensionError(f"dlbook.sphinx.assets: {option} = {value!r} names no "
-                                 f"file under {static_dir}")
+            raise ExtensionError(f"dlbook.sphinx.assets: {option} = {value!r} names no file under {static_dir}")
 
 
-def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
-                           context: dict, doctree) -> None:
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Write each inline or linked script once, and mermaid only where needed.
 
     Sphinx 7.4 adds a script registered with ``filename=None`` after the
@@ -198,8 +206,7 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (script.filename or "", script.priority,
-               tuple(sorted(script.attributes.items())))
+        key = (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
         if key in seen or (doctree is None and _loads_mermaid(script)):
             continue
         seen.add(key)

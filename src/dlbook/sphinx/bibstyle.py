@@ -67,8 +67,7 @@ class AuthorYearStyle(PlainStyle):
     default_label_style = AuthorYearLabelStyle
 
 
-register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
-
-
 def setup(app) -> dict:
+    """Register the style with pybtex when Sphinx loads the extension (not on import)."""
+    register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

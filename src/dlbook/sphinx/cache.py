@@ -41,8 +41,9 @@ from dlbook.sphinx.project import has_code_cells
 
 #: The metadata key (inside ``kernelspec``) that carries a chapter's source key.
 KEY = "dlbook_sources"
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+(dlbook(?:\.\w+)*)\s+import\s+([\w\s,()]+)|import\s+(dlbook(?:\.\w+)*))",
-                          re.MULTILINE)
+_IMPORT_LINE = re.compile(
+    r"^\s*(?:from\s+(dlbook(?:\.\w+)*)\s+import\s+([\w\s,()]+)|import\s+(dlbook(?:\.\w+)*))", re.MULTILINE
+)
 
 
 def package_dir() -> Path:
@@ -84,8 +85,7 @@ def imported_modules(code: str, package: str = "dlbook") -> set[str]:
     names: set[str] = set()
     try:
         # IPython magics and shell escapes are not Python: blank them out.
-        tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                                   for line in code.splitlines()))
+        tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines()))
     except SyntaxError:
         for match in _IMPORT_LINE.finditer(code):
             if match.group(3):
@@ -184,8 +184,11 @@ def source_key(code_cells: Iterable[str]) -> str:
 def library_hash() -> str:
     """One hash of every library file outside the Sphinx extensions."""
     root = package_dir()
-    return _digest(path for path in root.rglob("*.py")
-                   if "__pycache__" not in path.parts and path.relative_to(root).parts[0] != "sphinx")
+    return _digest(
+        path
+        for path in root.rglob("*.py")
+        if "__pycache__" not in path.parts and path.relative_to(root).parts[0] != "sphinx"
+    )
 
 
 def notebook_key(notebook) -> str:
@@ -253,6 +256,7 @@ def prune(cache_dir: Path, chapters: Iterable[Path]) -> int:
 
 def _wrap_reader(create_nb_reader):
     """myst-nb's reader factory, with the source key added to every notebook it reads."""
+
     def create(path, md_config, nb_config, content):
         reader = create_nb_reader(path, md_config, nb_config, content)
         if reader is None:

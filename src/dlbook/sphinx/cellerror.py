@@ -97,11 +97,10 @@ def describe_failure(path: str, text: str, traceback: str, context: int = 3) -> 
     where = f"cell {cell.number}"
     if line_in_cell is not None:
         where += f" (line {cell.first_line + line_in_cell - 1})"
-    block = [f"{path}, {where}: {error}",
-             _listing(source.splitlines(), cell.first_line, line_in_cell, context)]
+    block = [f"{path}, {where}: {error}", _listing(source.splitlines(), cell.first_line, line_in_cell, context)]
     frames = FRAME.findall(rest)
     if len(frames) > 1:  # raised further down: show where
-        deeper = rest[rest.index(frames[1]):].strip().splitlines()
+        deeper = rest[rest.index(frames[1]) :].strip().splitlines()
         block.append("  raised in:")
         block.extend("    " + line for line in _frame_headers_and_marks(deeper)[-8:])
     return "\n".join(block)

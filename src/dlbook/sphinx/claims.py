@@ -61,12 +61,12 @@ class ClaimsTable(SphinxDirective):
         group += head
         body = nodes.tbody()
         for docname, count in rows:
-            link = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
-                                         refexplicit=False, refdoc=self.env.docname)
+            link = addnodes.pending_xref(
+                "", refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=False, refdoc=self.env.docname
+            )
             link += nodes.inline(docname, docname)
             body += self._row(link, nodes.Text(str(count)))
-        body += self._row(nodes.strong("", "All chapters"),
-                          nodes.strong("", str(sum(count for _, count in rows))))
+        body += self._row(nodes.strong("", "All chapters"), nodes.strong("", str(sum(count for _, count in rows))))
         group += body
         return table
 

@@ -74,11 +74,11 @@ def unknown_term(app: Sphinx, domain, node) -> bool | None:
     terms = [name for (kind, name) in domain.objects if kind == "term"]
     by_lower = {name.lower(): name for name in terms}
     hint = suggestion(target.lower(), by_lower, "term")
-    glossaries = sorted({app.env.doc2path(docname, False) for (kind, _), (docname, _) in domain.objects.items()
-                         if kind == "term"})
+    glossaries = sorted(
+        {app.env.doc2path(docname, False) for (kind, _), (docname, _) in domain.objects.items() if kind == "term"}
+    )
     where = f" Terms are defined in {', '.join(glossaries)}." if glossaries else ""
-    logger.warning(f"term not in glossary: {target!r}.{hint}{where}", location=node,
-                   type="ref", subtype="term")
+    logger.warning(f"term not in glossary: {target!r}.{hint}{where}", location=node, type="ref", subtype="term")
     return True
 
 

@@ -99,7 +99,8 @@ def load_tippy_state(app: Sphinx, env) -> list[str]:
     # Nothing has been written yet in this build, so what the environment
     # holds is older than the file: the file wins.
     env.tippy_data["pages"].update(
-        (pagename, data) for pagename, data in (saved or {}).items() if pagename in env.all_docs)
+        (pagename, data) for pagename, data in (saved or {}).items() if pagename in env.all_docs
+    )
     return _everything_if_missing(env, saved)
 
 
@@ -144,7 +145,8 @@ def load_index_entries(app: Sphinx, env) -> list[str]:
     saved = _load_state(app).get("index_entries")
     # As for the tips: nothing is written yet, so the file is newer than the environment.
     env._search_index_index_entries.update(
-        (docname, entries) for docname, entries in (saved or {}).items() if docname in env.all_docs)
+        (docname, entries) for docname, entries in (saved or {}).items() if docname in env.all_docs
+    )
     return _everything_if_missing(env, saved)
 
 
@@ -152,8 +154,7 @@ def save_index_entries(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     entries = getattr(app.env, "_search_index_index_entries", {})
-    _save_state(app, "index_entries", {name: value for name, value in entries.items()
-                                       if name in app.env.all_docs})
+    _save_state(app, "index_entries", {name: value for name, value in entries.items() if name in app.env.all_docs})
 
 
 def prune_search_words(app: Sphinx) -> list:

@@ -89,8 +89,7 @@ def front_matter_problems(text: str) -> list[str]:
     header = meta.get("jupytext")
     representation = header.get("text_representation") if isinstance(header, dict) else None
     if not isinstance(representation, dict) or representation.get("format_name") != "myst":
-        problems.append("no jupytext header in the front matter "
-                        "(jupytext: text_representation: format_name: myst)")
+        problems.append("no jupytext header in the front matter (jupytext: text_representation: format_name: myst)")
     return problems
 
 
@@ -102,11 +101,14 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     problems = front_matter_problems(source[0])
     if problems:
         path = app.env.doc2path(docname, False)
-        logger.error(f"{path} has code cells but {' and '.join(problems)}: the chapter would get "
-                     f"no Binder or live-code launch and Binder could not open it as a notebook. "
-                     f"Start the file with these lines (as book/_template.md does):\n"
-                     + FRONT_MATTER_LINES,
-                     location=(docname, 1), type="dlbook", subtype="notebooks")
+        logger.error(
+            f"{path} has code cells but {' and '.join(problems)}: the chapter would get "
+            f"no Binder or live-code launch and Binder could not open it as a notebook. "
+            f"Start the file with these lines (as book/_template.md does):\n" + FRONT_MATTER_LINES,
+            location=(docname, 1),
+            type="dlbook",
+            subtype="notebooks",
+        )
 
 
 def executed_notebook(app: Sphinx, docname: str, notebook):
@@ -149,8 +151,7 @@ def merge_outputs(notebook, ran) -> None:
     ours = [c for c in notebook.cells if c.cell_type == "code"]
     theirs = [c for c in ran.cells if c.cell_type == "code"]
     if len(ours) != len(theirs):
-        raise ValueError(f"jupytext reads {len(ours)} code cells but the executed notebook has "
-                         f"{len(theirs)}")
+        raise ValueError(f"jupytext reads {len(ours)} code cells but the executed notebook has {len(theirs)}")
     for number, (cell, done) in enumerate(zip(ours, theirs), start=1):
         if cell.source.strip() != done.source.strip():
             raise ValueError(f"code cell {number} differs between jupytext and the executed notebook")
@@ -183,14 +184,16 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
             cell.id = f"cell-{number}"  # jupytext draws random ids: keep downloads reproducible
         ran = executed_notebook(app, docname, notebook)
         if ran is None and has_code_cells(text):
-            logger.warning(f"{where}: no executed notebook found; the .ipynb download has no outputs",
-                           type="dlbook", subtype="notebooks")
+            logger.warning(
+                f"{where}: no executed notebook found; the .ipynb download has no outputs",
+                type="dlbook",
+                subtype="notebooks",
+            )
         elif ran is not None:
             try:
                 merge_outputs(notebook, ran)
             except ValueError as err:
-                logger.error(f"{where}: cannot build the .ipynb download: {err}",
-                             type="dlbook", subtype="notebooks")
+                logger.error(f"{where}: cannot build the .ipynb download: {err}", type="dlbook", subtype="notebooks")
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(notebook, target, fmt="ipynb")

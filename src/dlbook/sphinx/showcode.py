@@ -48,8 +48,11 @@ def find_definition(dotted: str) -> tuple[Path, ast.AST]:
         path = Path(spec.origin)
         scope: ast.AST = ast.parse(path.read_text(encoding="utf-8"))
         for name in names:
-            found = [node for node in getattr(scope, "body", [])
-                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name]
+            found = [
+                node
+                for node in getattr(scope, "body", [])
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name
+            ]
             if not found:
                 raise ValueError(f"{dotted}: no function or class {name!r} in {module} ({path})")
             scope = found[0]
@@ -71,8 +74,12 @@ def shown_source(path: Path, node: ast.AST) -> tuple[str, int, int]:
     last = node.end_lineno
     skip: set[int] = set()
     body = getattr(node, "body", [])
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         skip = set(range(body[0].lineno, body[0].end_lineno + 1))
     kept = [lines[number - 1] for number in range(first, last + 1) if number not in skip]
     return textwrap.dedent("\n".join(kept)), first, last
@@ -102,8 +109,10 @@ class CodeOf(SphinxDirective):
         caption += nodes.Text(" in ")
         shown = f"{relative} (lines {first}-{last})"
         if options.get("repository_url"):
-            url = (f"{options['repository_url'].rstrip('/')}/blob/{options.get('repository_branch', 'main')}/"
-                   f"{relative}#L{first}-L{last}")
+            url = (
+                f"{options['repository_url'].rstrip('/')}/blob/{options.get('repository_branch', 'main')}/"
+                f"{relative}#L{first}-L{last}"
+            )
             caption += nodes.reference(shown, shown, refuri=url)
         else:
             caption += nodes.Text(shown)
@@ -118,7 +127,7 @@ class CodeOf(SphinxDirective):
         try:
             return path.resolve().relative_to(Path(self.env.srcdir).resolve()).as_posix()
         except ValueError:
-            return f"src/{'/'.join(path.parts[path.parts.index('dlbook'):])}"
+            return f"src/{'/'.join(path.parts[path.parts.index('dlbook') :])}"
 
 
 def setup(app: Sphinx) -> dict:
