@@ -211,13 +211,18 @@ def read_chapter(uri: str):
 
 
 def chapter_key(path: Path) -> str | None:
-    """The source key of a chapter file, or None if it has no code cells."""
-    from myst_nb.core.read import read_myst_markdown_notebook
+    """The source key of a chapter file, or None if it has no code cells.
+
+    Read from the file's text without building a notebook (fast enough to
+    ask for every chapter on every build): only the imports matter, and a
+    code cell's imports are the same however it is read.
+    """
+    from dlbook.sphinx.cellerror import code_cells
 
     text = path.read_text(encoding="utf-8")
     if not has_code_cells(text):
         return None
-    return notebook_key(read_myst_markdown_notebook(text))
+    return source_key(cell.source for cell in code_cells(text))
 
 
 def prune(cache_dir: Path, chapters: Iterable[Path]) -> int:
@@ -234,12 +239,18 @@ def prune(cache_dir: Path, chapters: Iterable[Path]) -> int:
 
     cache = get_cache(str(cache_dir))
     records = cache.list_cache_records()
+    by_uri: dict[str, list] = {}
+    for record in records:
+        by_uri.setdefault(record.uri, []).append(record)
     kept = set()
     for path in chapters:
+        own = by_uri.get(str(Path(path).resolve()), [])
+        if len(own) == 1:  # the usual case: nothing to choose
+            kept.add(own[0].pk)
+            continue
         try:
             kept.add(cache.match_cache_notebook(read_chapter(str(path))).pk)
         except KeyError:
-            own = [r for r in records if r.uri == str(Path(path).resolve())]
             if own:
                 kept.add(max(own, key=lambda r: r.created).pk)
     removed = 0
