@@ -166,7 +166,7 @@ def six_cell_book(max_epochs: int = 20_000, chunk: int = 25) -> tuple[float, int
     start = time.perf_counter()
     X, y = data.six_cells()
     (X_scaled,) = data.standardize(X)[:1]
-    loader = data.to_loader(X_scaled, y, batch_size=6)
+    loader = training.to_loader(X_scaled, y, batch_size=6)
     model = models.MLP([2, 4, 1])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
     epochs = 0

@@ -121,7 +121,7 @@ def test_softmax_needs_an_axis():
         act.softmax([])
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import activations as module
 
     assert check_module_docs(module) > 0

@@ -206,7 +206,7 @@ def test_self_attention_is_permutation_equivariant():
     "kwargs, error, match",
     [
         ({"num_heads": 3}, ValueError, "num_heads must divide"),
-        ({"num_heads": 0}, ValueError, "num_heads must be >= 1"),
+        ({"num_heads": 0}, ValueError, "num_heads must be an integer >= 1"),
         ({"num_heads": 2.0}, TypeError, "num_heads must be an integer"),
         ({"num_heads": 2, "W_o": np.zeros((4, 5))}, ValueError, "W_o must have shape"),
         ({"num_heads": 2, "x": np.zeros(4)}, ValueError, "x must have"),
@@ -263,7 +263,7 @@ def test_positional_encoding_bad_inputs(length, d_model, error):
         positional_encoding(length, d_model)
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     assert check_module_docs(attention) > 0
 
 

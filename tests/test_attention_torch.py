@@ -140,7 +140,7 @@ def test_motif_transformer_learns_the_order_task_quickly():
         model,
         nn.CrossEntropyLoss(),
         optimizer,
-        data.to_loader(X[:500], y[:500], 32, shuffle=True),
+        training.to_loader(X[:500], y[:500], 32, shuffle=True),
         num_epochs=8,
         progress=False,
     )

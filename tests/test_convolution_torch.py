@@ -88,7 +88,7 @@ class TestSmallCNN:
         X, y = data.cell_images(300, seed=0)
         model = models.SmallCNN(3, 16, seed=0)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-        loader = data.to_loader(X, y, 64, shuffle=True, seed=0)
+        loader = training.to_loader(X, y, 64, shuffle=True, seed=0)
         history = training.fit(model, nn.CrossEntropyLoss(), optimizer, loader, 8)
         assert history.train_loss[-1] < 0.7 * history.train_loss[0]
 

@@ -11,7 +11,7 @@ from sklearn import datasets
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from dlbook import data
+from dlbook import data, training
 
 LOADERS = {
     "iris": (data.load_iris, datasets.load_iris),
@@ -123,11 +123,11 @@ def test_projectile_samples():
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: data.noisy_sine(0), ValueError, "n must be >= 1; got 0"),
+        (lambda: data.noisy_sine(0), ValueError, "n must be an integer >= 1; got 0"),
         (lambda: data.noisy_sine(10, seed=1.5), TypeError, "seed must be an integer; got float"),
-        (lambda: data.noisy_sine(10, noise=-1.0), ValueError, "noise must be a number >= 0; got -1.0"),
-        (lambda: data.projectile(5, noise="big"), ValueError, "noise must be a number >= 0"),
-        (lambda: data.crop_yields(n_samples=0), ValueError, "n_samples must be >= 1"),
+        (lambda: data.noisy_sine(10, noise=-1.0), ValueError, "noise must be a finite number >= 0; got -1.0"),
+        (lambda: data.projectile(5, noise="big"), TypeError, "noise must be a number; got str"),
+        (lambda: data.crop_yields(n_samples=0), ValueError, "n_samples must be an integer >= 1"),
         (lambda: data.crop_yields(seed="0"), TypeError, "seed must be an integer"),
         (lambda: data.projectile_height("fast", 0.5, 1.0), TypeError, "speed must be numbers"),
         (lambda: data.projectile_height(10.0, np.nan, 1.0), ValueError, "angle must not contain NaN"),
@@ -225,11 +225,11 @@ def test_digits_scaled_by_16_and_images_kept():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(test_size=0.0), ValueError, r"test_size must lie in \(0, 1\); got 0.0"),
-        (dict(test_size=1.0), ValueError, r"test_size must lie in \(0, 1\)"),
-        (dict(test_size="0.2"), TypeError, "test_size must be a fraction"),
-        (dict(val_size=-0.1), ValueError, r"val_size must lie in \[0, 1\)"),
-        (dict(test_size=0.5, val_size=0.5), ValueError, "test_size \\+ val_size < 1"),
+        (dict(test_size=0.0), ValueError, r"test_size must be a fraction in \(0, 1\); got 0.0"),
+        (dict(test_size=1.0), ValueError, r"test_size must be a fraction in \(0, 1\)"),
+        (dict(test_size="0.2"), TypeError, "test_size must be a number; got str"),
+        (dict(val_size=-0.1), ValueError, r"val_size must be a fraction in \[0, 1\)"),
+        (dict(test_size=0.5, val_size=0.5), ValueError, "test_size \\+ val_size must be < 1"),
         (dict(seed=None), TypeError, "seed must be an integer; got NoneType"),
     ],
 )
@@ -257,15 +257,15 @@ def test_standardize():
 
 def test_to_loader_types_and_batches():
     X, y = data.six_cells()
-    loader = data.to_loader(X, y, batch_size=4)
+    loader = training.to_loader(X, y, batch_size=4)
     batches = list(loader)
     assert [len(xb) for xb, _ in batches] == [4, 2]
     xb, yb = batches[0]
     assert xb.dtype == torch.float32 and yb.dtype == torch.float32
     np.testing.assert_array_equal(torch.cat([b[0] for b in batches]).numpy(), X)  # order kept
-    labels = data.to_loader(np.zeros((3, 2)), np.array([0, 2, 1]), batch_size=3)
+    labels = training.to_loader(np.zeros((3, 2)), np.array([0, 2, 1]), batch_size=3)
     assert next(iter(labels))[1].dtype == torch.int64
-    from_tensors = data.to_loader(torch.ones(2, 2, dtype=torch.float64), torch.tensor([1, 0]), batch_size=2)
+    from_tensors = training.to_loader(torch.ones(2, 2, dtype=torch.float64), torch.tensor([1, 0]), batch_size=2)
     assert next(iter(from_tensors))[0].dtype == torch.float32
 
 
@@ -274,13 +274,13 @@ def test_to_loader_shuffle_is_seeded():
     y = np.arange(20)
 
     def order(seed):
-        return torch.cat([xb for xb, _ in data.to_loader(X, y, batch_size=5, shuffle=True, seed=seed)]).ravel()
+        return torch.cat([xb for xb, _ in training.to_loader(X, y, batch_size=5, shuffle=True, seed=seed)]).ravel()
 
     assert torch.equal(order(0), order(0))
     assert not torch.equal(order(0), order(1))
     assert sorted(order(0).tolist()) == list(range(20))
     # X and y stay paired after shuffling.
-    for xb, yb in data.to_loader(X, y, batch_size=5, shuffle=True, seed=0):
+    for xb, yb in training.to_loader(X, y, batch_size=5, shuffle=True, seed=0):
         assert torch.equal(xb.ravel().long(), yb)
 
 
@@ -288,7 +288,7 @@ def test_to_loader_shuffle_is_seeded():
     "X, y, batch_size, error, match",
     [
         (np.zeros((3, 2)), np.zeros(4), 2, ValueError, r"same number of samples; got X \(3, 2\) and y \(4,\)"),
-        (np.zeros((3, 2)), np.zeros(3), 0, ValueError, "batch_size must be >= 1; got 0"),
+        (np.zeros((3, 2)), np.zeros(3), 0, ValueError, "batch_size must be an integer >= 1; got 0"),
         (np.zeros((3, 2)), np.zeros(3), 2.0, TypeError, "batch_size must be an integer"),
         (np.zeros((0, 2)), np.zeros(0), 2, ValueError, "X must hold at least one sample"),
         (np.array([[np.nan]]), np.zeros(1), 1, ValueError, "X must not contain NaN"),
@@ -298,10 +298,10 @@ def test_to_loader_shuffle_is_seeded():
 )
 def test_to_loader_bad_input(X, y, batch_size, error, match):
     with pytest.raises(error, match=match):
-        data.to_loader(X, y, batch_size)
+        training.to_loader(X, y, batch_size)
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import data as module
 
     assert check_module_docs(module) > 0
@@ -313,7 +313,7 @@ def test_to_loader_gives_the_batches_a_sample_by_sample_loader_gives():
 
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(103, 5)), rng.integers(0, 3, size=103)
-    fast = data.to_loader(X, y, batch_size=16, shuffle=True, seed=7)
+    fast = training.to_loader(X, y, batch_size=16, shuffle=True, seed=7)
     plain = DataLoader(
         TensorDataset(torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)),
         batch_size=16,

@@ -185,7 +185,7 @@ DESCENTS = [descent.gradient_descent, descent.momentum_descent, descent.adam_des
         (dict(lr=-1.0), ValueError, "lr must be a finite number > 0"),
         (dict(lr=float("nan")), ValueError, "lr must be a finite number > 0"),
         (dict(lr="0.1"), TypeError, "lr must be a number"),
-        (dict(num_steps=-1), ValueError, "num_steps must be >= 0"),
+        (dict(num_steps=-1), ValueError, "num_steps must be an integer >= 0"),
         (dict(num_steps=2.5), TypeError, "num_steps must be an integer"),
         (dict(x0=float("nan")), ValueError, "x0 must not contain NaN"),
         (dict(x0="start"), TypeError, "x0 must be numbers"),
@@ -207,8 +207,8 @@ def test_descent_bad_input(function, kwargs, error, match):
 @pytest.mark.parametrize(
     "momentum, error, match",
     [
-        (1.0, ValueError, r"momentum must lie in \[0, 1\); got 1.0"),
-        (-0.1, ValueError, r"momentum must lie in \[0, 1\)"),
+        (1.0, ValueError, r"momentum must be a fraction in \[0, 1\); got 1.0"),
+        (-0.1, ValueError, r"momentum must be a fraction in \[0, 1\)"),
         ("high", TypeError, "momentum must be a number"),
     ],
 )
@@ -220,8 +220,8 @@ def test_momentum_bad_input(momentum, error, match):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(betas=(1.0, 0.999)), ValueError, r"betas\[0\] must lie in \[0, 1\)"),
-        (dict(betas=(0.9, -0.5)), ValueError, r"betas\[1\] must lie in \[0, 1\)"),
+        (dict(betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be a fraction in \[0, 1\)"),
+        (dict(betas=(0.9, -0.5)), ValueError, r"betas\[1\] must be a fraction in \[0, 1\)"),
         (dict(betas=0.9), TypeError, r"betas must be a pair"),
         (dict(eps=0.0), ValueError, "eps must be a finite number > 0"),
     ],
@@ -238,11 +238,11 @@ def test_step_functions_check_shapes_and_t():
         descent.momentum_step([1.0, 1.0], [1.0], np.zeros(2), lr=0.1)
     with pytest.raises(ValueError, match=r"v must have the shape of x"):
         descent.adam_step([1.0], [1.0], [0.0], [0.0, 0.0], t=1, lr=0.1)
-    with pytest.raises(ValueError, match="t must be >= 1; got 0"):
+    with pytest.raises(ValueError, match="t must be an integer >= 1; got 0"):
         descent.adam_step([1.0], [1.0], [0.0], [0.0], t=0, lr=0.1)
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import descent as module
 
     assert check_module_docs(module) > 0

@@ -218,5 +218,5 @@ def test_module_imports_no_torch():
     assert "torch" not in names and "matplotlib" not in names
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     assert check_module_docs(graphs) > 0

@@ -163,7 +163,7 @@ def test_gcn_trains_with_fit_and_to_loader():
     training.seed_everything(0)
     model = models.GCN(n_features=3, hidden=16, seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    loader = data.to_loader(packed, y, batch_size=50, shuffle=True, seed=0)
+    loader = training.to_loader(packed, y, batch_size=50, shuffle=True, seed=0)
     history = training.fit(model, nn.MSELoss(), optimizer, loader, num_epochs=8, progress=False)
     assert history.train_loss[-1] < 0.5 * history.train_loss[0]
 

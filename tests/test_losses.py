@@ -241,7 +241,7 @@ def test_cross_entropy_distributions_bad_input(p, q, match):
         losses.cross_entropy_distributions(p, q)
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import losses as module
 
     assert check_module_docs(module) > 0

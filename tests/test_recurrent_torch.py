@@ -62,9 +62,9 @@ def test_several_starts_run_side_by_side():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(n_steps=0), ValueError, "n_steps must be >= 1"),
+        (dict(n_steps=0), ValueError, "n_steps must be an integer >= 1"),
         (dict(dt=0.0), ValueError, "dt must be a finite number > 0"),
-        (dict(noise=-0.1), ValueError, "noise must be a number >= 0"),
+        (dict(noise=-0.1), ValueError, "noise must be a finite number >= 0"),
         (dict(seed=1.5), TypeError, "seed must be an integer"),
         (dict(start=(10.0, -1.0)), ValueError, "start must hold pairs of populations > 0"),
         (dict(start=(1.0, 2.0, 3.0)), ValueError, "start must hold pairs"),
@@ -105,7 +105,7 @@ def test_sequence_regressor_trains_with_fit_and_to_loader():
     training.seed_everything(0)
     model = models.SequenceRegressor(1, 8, 1, cell="gru", seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
-    history = training.fit(model, nn.MSELoss(), optimizer, data.to_loader(X, y, 16, shuffle=True), num_epochs=40)
+    history = training.fit(model, nn.MSELoss(), optimizer, training.to_loader(X, y, 16, shuffle=True), num_epochs=40)
     assert history.train_loss[-1] < 0.3 * history.train_loss[0]
 
 
@@ -113,7 +113,7 @@ def test_sequence_regressor_trains_with_fit_and_to_loader():
     "kwargs, error, match",
     [
         (dict(cell="transformer"), ValueError, "cell must be one of"),
-        (dict(hidden_size=0), ValueError, r"sizes\[1\] must be >= 1"),
+        (dict(hidden_size=0), ValueError, r"sizes\[1\] must be an integer >= 1"),
         (dict(seed="0"), TypeError, "seed must be an integer or None"),
     ],
 )

@@ -164,7 +164,7 @@ def test_embedding_lookup_keeps_the_index_shape():
     "call, error, match",
     [
         (lambda: rep.pca([[1.0, 2.0], [3.0, 4.0]], 3), ValueError, "n_components must be <="),
-        (lambda: rep.pca([[1.0, 2.0], [3.0, 4.0]], 0), ValueError, "n_components must be >= 1"),
+        (lambda: rep.pca([[1.0, 2.0], [3.0, 4.0]], 0), ValueError, "n_components must be an integer >= 1"),
         (lambda: rep.pca([[1.0, 2.0]], 1.5), TypeError, "n_components must be an integer"),
         (lambda: rep.pca([1.0, 2.0], 1), ValueError, "X must have 2 dimension"),
         (lambda: rep.pca("abc", 1), TypeError, "X must be numbers"),
@@ -175,7 +175,7 @@ def test_embedding_lookup_keeps_the_index_shape():
         (lambda: rep.one_hot([-1], 3), ValueError, "indices must lie in"),
         (lambda: rep.one_hot([0.5], 3), TypeError, "indices must be integers"),
         (lambda: rep.one_hot([[0]], 3), ValueError, "indices must have 1 dimension"),
-        (lambda: rep.one_hot([0], 0), ValueError, "n_categories must be >= 1"),
+        (lambda: rep.one_hot([0], 0), ValueError, "n_categories must be an integer >= 1"),
         (lambda: rep.embedding_lookup(np.ones((3, 2)), [3]), ValueError, "indices must lie in"),
         (lambda: rep.embedding_backward([0, 1], np.ones((3, 2)), 2), ValueError, "indices must have shape"),
     ],

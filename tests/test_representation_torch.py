@@ -35,7 +35,7 @@ def test_linear_autoencoder_reaches_pca_error_with_fit():
     training.seed_everything(0)
     model = models.Autoencoder([6, 2], activation="identity", seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
-    training.fit(model, nn.MSELoss(), optimizer, data.to_loader(X, X, 50, shuffle=True), 100)
+    training.fit(model, nn.MSELoss(), optimizer, training.to_loader(X, X, 50, shuffle=True), 100)
     error = rep.reconstruction_error(X, training.predict(model, X)).mean()
     mean = X.astype(np.float64).mean(axis=0)
     _, components, _ = rep.pca(X, 2)
@@ -109,8 +109,8 @@ def test_dose_response_follows_the_hidden_rule():
     "call, error, match",
     [
         (lambda: data.spectra_with_anomalies(10, anomaly_fraction=1.0), ValueError, "anomaly_fraction"),
-        (lambda: data.spectra_with_anomalies(10, n_channels=4), ValueError, "n_channels must be >= 8"),
-        (lambda: data.dose_response(10, n_compounds=1), ValueError, "n_compounds must be >= 2"),
+        (lambda: data.spectra_with_anomalies(10, n_channels=4), ValueError, "n_channels must be an integer >= 8"),
+        (lambda: data.dose_response(10, n_compounds=1), ValueError, "n_compounds must be an integer >= 2"),
         (lambda: data.dose_response(10, seed=1.5), TypeError, "seed must be an integer"),
     ],
 )

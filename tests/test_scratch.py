@@ -378,7 +378,7 @@ def test_network_bad_input(weights, biases, activations, error, match):
     "sizes, activations, error, match",
     [
         ([3], "relu", ValueError, "at least 2 entries"),
-        ([3, 0], "relu", ValueError, r"sizes\[1\] must be >= 1"),
+        ([3, 0], "relu", ValueError, r"sizes\[1\] must be an integer >= 1"),
         ([3, 2.5], "relu", TypeError, r"sizes\[1\] must be an integer"),
         ("32", "relu", TypeError, "sizes must be a list"),
         ([3, 2, 1], ["relu"], ValueError, "one name per layer"),
@@ -474,7 +474,7 @@ def test_losses_table_uses_dlbook_losses():
     assert scratch.LOSSES == {"mse": losses.mse, "bce": losses.binary_cross_entropy}
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import scratch as module
 
     assert check_module_docs(module) > 0

@@ -15,9 +15,9 @@ from hypothesis.extra.numpy import arrays
 from torch import nn
 
 from dlbook import training
-from dlbook.data import six_cells, to_loader
+from dlbook.data import six_cells
 from dlbook.models import MLP
-from dlbook.training import EarlyStopping, History, accuracy, evaluate, fit, predict
+from dlbook.training import EarlyStopping, History, accuracy, evaluate, fit, predict, to_loader
 
 
 def line_data(n=24, slope=3.0, seed=0):
@@ -419,7 +419,7 @@ def make_args(**changes):
         (dict(loss_fn="mse"), TypeError, "loss_fn must be a function"),
         (dict(optimizer="sgd"), TypeError, "optimizer must be a torch.optim.Optimizer"),
         (dict(num_epochs=0), ValueError, "num_epochs must be an integer >= 1; got 0"),
-        (dict(num_epochs=2.0), ValueError, "num_epochs must be an integer >= 1"),
+        (dict(num_epochs=2.0), TypeError, "num_epochs must be an integer; got float"),
         (dict(train_loader=[]), ValueError, "train_loader must yield at least one batch"),
         (dict(metrics={"accuracy": accuracy}), ValueError, "metrics are computed on the validation data"),
         (dict(metrics="accuracy", val_loader=[]), TypeError, "metrics must be a dict"),
@@ -447,16 +447,16 @@ def test_evaluate_and_predict_bad_input():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        (dict(patience=0), "patience must be an integer >= 1; got 0"),
-        (dict(patience=2.5), "patience must be an integer >= 1"),
-        (dict(patience=2, min_delta=-0.1), "min_delta must be a number >= 0; got -0.1"),
-        (dict(patience=2, min_delta=float("nan")), "min_delta must be a number >= 0"),
+        (dict(patience=0), ValueError, "patience must be an integer >= 1; got 0"),
+        (dict(patience=2.5), TypeError, "patience must be an integer; got float"),
+        (dict(patience=2, min_delta=-0.1), ValueError, "min_delta must be a finite number >= 0; got -0.1"),
+        (dict(patience=2, min_delta=float("nan")), ValueError, "min_delta must be a finite number >= 0"),
     ],
 )
-def test_early_stopping_bad_input(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_early_stopping_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
         EarlyStopping(**kwargs)
 
 
@@ -465,7 +465,7 @@ def test_history_defaults():
     assert history.best_loss is None and history.monitored == [] and history.metrics == {}
 
 
-def test_docstrings_name_a_chapter_and_examples_run_in_a_fresh_shell(check_module_docs):
+def test_docstrings_have_examples_that_run_in_a_fresh_shell(check_module_docs):
     from dlbook import training as module
 
     assert check_module_docs(module) > 0

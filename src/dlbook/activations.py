@@ -1,7 +1,6 @@
 """Activation functions and their derivatives, in plain NumPy.
 
-Introduced in the chapter "Neurons, layers and networks"
-(``book/neurons-and-networks.md``); softmax returns in "Loss functions".
+Introduced in the chapter "Neurons, layers and networks"; softmax returns in "Loss functions".
 
 All functions take array_like input and return float64 arrays of the same
 shape (``softmax`` normalises along one axis). They are numerically stable:
@@ -32,8 +31,7 @@ __all__ = [
 def sigmoid(z) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-z))``, squashing any number into (0, 1).
 
-    Defined in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``). Computed as
+    Defined in the chapter "Neurons, layers and networks". Computed as
     ``exp(z) / (1 + exp(z))`` for negative ``z`` so that ``exp`` never
     overflows.
 
@@ -64,7 +62,7 @@ def sigmoid_derivative(z) -> np.ndarray:
     """Derivative of :func:`sigmoid` with respect to ``z``: ``s (1 - s)``.
 
     Its largest value is 0.25, at ``z = 0``: the root of vanishing gradients
-    (chapter "Backpropagation", ``book/backpropagation.md``).
+    (chapter "Backpropagation").
 
     Examples
     --------
@@ -79,8 +77,7 @@ def sigmoid_derivative(z) -> np.ndarray:
 def tanh(z) -> np.ndarray:
     """Hyperbolic tangent, squashing any number into (-1, 1).
 
-    Defined in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``).
+    Defined in the chapter "Neurons, layers and networks".
 
     Examples
     --------
@@ -96,7 +93,7 @@ def tanh(z) -> np.ndarray:
 def tanh_derivative(z) -> np.ndarray:
     """Derivative of :func:`tanh` with respect to ``z``: ``1 - tanh(z)**2``.
 
-    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Used in the chapter "Backpropagation".
 
     Examples
     --------
@@ -111,8 +108,7 @@ def tanh_derivative(z) -> np.ndarray:
 def relu(z) -> np.ndarray:
     """Rectified linear unit ``max(0, z)``.
 
-    Defined in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``).
+    Defined in the chapter "Neurons, layers and networks".
 
     Examples
     --------
@@ -127,7 +123,7 @@ def relu(z) -> np.ndarray:
 def relu_derivative(z) -> np.ndarray:
     """Derivative of :func:`relu`: 1 where ``z > 0``, else 0.
 
-    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Used in the chapter "Backpropagation".
 
     At ``z = 0`` the derivative is undefined; like PyTorch we use 0.
 
@@ -144,8 +140,7 @@ def relu_derivative(z) -> np.ndarray:
 def identity(z) -> np.ndarray:
     """The identity activation (a linear output layer).
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``).
+    Introduced in the chapter "Neurons, layers and networks".
 
     Examples
     --------
@@ -159,7 +154,7 @@ def identity(z) -> np.ndarray:
 def identity_derivative(z) -> np.ndarray:
     """Derivative of :func:`identity`: ones.
 
-    Used in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Used in the chapter "Backpropagation".
 
     Examples
     --------
@@ -175,8 +170,8 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 
     ``softmax(z)_k = exp(z_k) / sum_j exp(z_j)``. The maximum is subtracted
     first, which changes nothing mathematically and keeps ``exp`` finite.
-    Introduced in "Neurons, layers and networks" (``book/neurons-and-networks.md``);
-    used in "Loss functions" (``book/loss-functions.md``).
+    Introduced in "Neurons, layers and networks";
+    used in "Loss functions".
 
     Parameters
     ----------

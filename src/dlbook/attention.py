@@ -1,7 +1,6 @@
 """Attention from scratch in NumPy: scaled dot-product attention, heads, positions.
 
-Introduced in the chapter "Attention and transformers"
-(``book/attention-and-transformers.md``). Every function here is plain
+Introduced in the chapter "Attention and transformers". Every function here is plain
 NumPy and is tested against PyTorch in float64:
 :func:`scaled_dot_product_attention` against
 ``torch.nn.functional.scaled_dot_product_attention`` and
@@ -26,8 +25,7 @@ __all__ = ["softmax", "scaled_dot_product_attention", "multi_head_attention", "p
 def softmax(scores, axis: int = -1) -> np.ndarray:
     """Softmax along one axis: exponentiate, then divide by the sum.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). The largest score is subtracted
+    Introduced in the chapter "Attention and transformers". The largest score is subtracted
     first, which changes nothing mathematically but keeps ``exp`` from
     overflowing. A score of ``-inf`` gets weight exactly 0.
 
@@ -83,8 +81,7 @@ def _check_attention_inputs(q, k, v, mask):
 def scaled_dot_product_attention(q, k, v, mask=None) -> tuple[np.ndarray, np.ndarray]:
     """Scaled dot-product attention: ``softmax(q k^T / sqrt(d)) v``.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). Each query is compared with
+    Introduced in the chapter "Attention and transformers". Each query is compared with
     every key by a dot product, divided by ``sqrt(d)``; a softmax over the
     keys turns the scores into weights, and the output is the weighted mean
     of the values. Equal to ``torch.nn.functional.scaled_dot_product_attention``
@@ -149,8 +146,7 @@ def _check_heads(x, weights, num_heads):
 def multi_head_attention(x, W_q, W_k, W_v, W_o, num_heads: int, mask=None) -> tuple[np.ndarray, np.ndarray]:
     """Multi-head self-attention of a sequence ``x`` with itself (no biases).
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). The projections ``x @ W_q``,
+    Introduced in the chapter "Attention and transformers". The projections ``x @ W_q``,
     ``x @ W_k`` and ``x @ W_v`` are cut into ``num_heads`` slices of width
     ``d_model / num_heads``; each head runs
     :func:`scaled_dot_product_attention` on its slice, the heads' outputs are
@@ -204,8 +200,7 @@ def multi_head_attention(x, W_q, W_k, W_v, W_o, num_heads: int, mask=None) -> tu
 def positional_encoding(length: int, d_model: int) -> np.ndarray:
     """The sinusoidal positional encoding of Vaswani et al. (2017).
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). Position ``p`` and column pair
+    Introduced in the chapter "Attention and transformers". Position ``p`` and column pair
     ``i`` get ``sin(p / 10000**(2i / d_model))`` in column ``2i`` and
     ``cos(p / 10000**(2i / d_model))`` in column ``2i + 1``: slow waves in
     the last columns, fast ones in the first.

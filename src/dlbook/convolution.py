@@ -1,7 +1,6 @@
 """Convolution and max pooling in plain NumPy: forward and backward.
 
-Introduced in the chapter "Convolutional networks"
-(``book/convolutional-networks.md``).
+Introduced in the chapter "Convolutional networks".
 
 Conventions, the same as PyTorch's so that results can be compared number
 for number:
@@ -18,12 +17,10 @@ This module uses NumPy only: no PyTorch, no plotting.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlbook._checks import as_float_array, positive_int
+from dlbook._checks import as_float_array, non_negative_int, positive_int
 
 __all__ = [
     "conv1d",
@@ -35,19 +32,10 @@ __all__ = [
 ]
 
 
-def _non_negative_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0; got {value}")
-    return int(value)
-
-
 def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
     """Length of a convolution's output along one axis.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``):
+    Introduced in the chapter "Convolutional networks":
     ``floor((size + 2 * padding - kernel_size) / stride) + 1``.
 
     Parameters
@@ -72,7 +60,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     (14, 16, 8)
     """
     size, kernel_size = positive_int(size, "size"), positive_int(kernel_size, "kernel_size")
-    stride, padding = positive_int(stride, "stride"), _non_negative_int(padding, "padding")
+    stride, padding = positive_int(stride, "stride"), non_negative_int(padding, "padding")
     if kernel_size > size + 2 * padding:
         raise ValueError(f"kernel_size must be at most size + 2 * padding = {size + 2 * padding}; got {kernel_size}")
     return (size + 2 * padding - kernel_size) // stride + 1
@@ -93,8 +81,7 @@ def _check_layers(kernel_sizes, strides) -> tuple[list[int], list[int]]:
 def receptive_field(kernel_sizes, strides=None) -> int:
     """Width of the input patch that one output value of a stack of layers sees.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Each layer (a convolution or a
+    Introduced in the chapter "Convolutional networks". Each layer (a convolution or a
     pooling) with kernel ``k`` widens the field by ``(k - 1)`` times the
     product of the strides of the layers below it.
 
@@ -128,8 +115,7 @@ def receptive_field(kernel_sizes, strides=None) -> int:
 def conv1d(x, w, stride: int = 1, padding: int = 0) -> np.ndarray:
     """Slide a kernel along a 1-D signal and take a dot product at every position.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Output ``i`` is
+    Introduced in the chapter "Convolutional networks". Output ``i`` is
     ``sum_j w[j] * x_padded[i * stride + j]`` (cross-correlation: the kernel
     is not flipped).
 
@@ -191,8 +177,7 @@ def _pad(x: np.ndarray, padding: int) -> np.ndarray:
 def conv2d(x, w, b=None, stride: int = 1, padding: int = 0) -> np.ndarray:
     """A 2-D convolution layer's forward pass, as ``torch.nn.functional.conv2d``.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Output channel ``o`` at row ``r``
+    Introduced in the chapter "Convolutional networks". Output channel ``o`` at row ``r``
     and column ``c`` is the dot product of kernel ``w[o]`` with the input
     window whose top-left corner is ``(r * stride, c * stride)`` in the
     zero-padded input, summed over all input channels, plus ``b[o]``.
@@ -237,8 +222,7 @@ def conv2d(x, w, b=None, stride: int = 1, padding: int = 0) -> np.ndarray:
 def conv2d_backward(x, w, grad_out, stride: int = 1, padding: int = 0):
     """Gradients of a 2-D convolution with respect to its input, weights and bias.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Given ``grad_out``, the gradient of
+    Introduced in the chapter "Convolutional networks". Given ``grad_out``, the gradient of
     the loss with respect to the output of :func:`conv2d` (the bias does not
     affect any gradient, so it is not needed), it returns what autograd
     returns:
@@ -307,8 +291,7 @@ def _check_grad_out(grad_out, expected: tuple) -> np.ndarray:
 def max_pool2d(x, kernel_size: int) -> np.ndarray:
     """Max pooling over non-overlapping square windows, as ``torch.nn.functional.max_pool2d``.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). The stride equals the window size;
+    Introduced in the chapter "Convolutional networks". The stride equals the window size;
     rows and columns left over at the bottom and right edge are dropped.
 
     Parameters

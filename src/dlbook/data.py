@@ -13,15 +13,22 @@ about the test data leaks into training.
 from __future__ import annotations
 
 import itertools
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch.utils.data import DataLoader, TensorDataset
 
-from dlbook._checks import as_float_array, positive_int, positive_number
+from dlbook._checks import (
+    as_float_array,
+    fraction,
+    integer,
+    non_negative_int,
+    non_negative_number,
+    number,
+    positive_int,
+    positive_number,
+    random_seed,
+)
 
 __all__ = [
     "six_cells",
@@ -37,7 +44,6 @@ __all__ = [
     "load_breast_cancer",
     "load_digits",
     "standardize",
-    "to_loader",
     "predator_prey",
     "CELL_SHAPES",
     "cell_images",
@@ -63,23 +69,10 @@ CROP_WEIGHTS = np.array([[0.30, 0.90], [0.15, 0.10], [0.10, 0.05]])
 CROP_BIAS = np.array([-5.0, -8.0])
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; got {type(seed).__name__}")
-    return int(seed)
-
-
-def _check_noise(noise) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0; got {noise!r}")
-    return float(noise)
-
-
 def six_cells() -> tuple[np.ndarray, np.ndarray]:
     """Six cells, two measured genes, two cell types: the book's first classification data.
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``). Each row is one cell; the columns are
+    Introduced in the chapter "Neurons, layers and networks". Each row is one cell; the columns are
     the expression of gene A and gene B relative to a reference sample
     (fold change, as a qPCR run might report). Cells of type 0 express
     gene B more, cells of type 1 gene A, so a straight line separates them.
@@ -106,7 +99,7 @@ def six_cells() -> tuple[np.ndarray, np.ndarray]:
 def crop_yields(seed: int = 0, n_samples: int = 15) -> tuple[np.ndarray, np.ndarray]:
     """Yields of apples and oranges from weather records: a small linear-regression table.
 
-    Introduced in the chapter "The training loop" (``book/training-loop.md``).
+    Introduced in the chapter "The training loop".
     Each row is one farm-season: mean temperature (degrees Celsius), rainfall
     (mm) and relative humidity (%). The yields (tonnes per hectare) follow the
     known linear rule ``Y = X @ CROP_WEIGHTS + CROP_BIAS`` plus Gaussian noise
@@ -134,7 +127,7 @@ def crop_yields(seed: int = 0, n_samples: int = 15) -> tuple[np.ndarray, np.ndar
     >>> X.shape, Y.shape
     ((15, 3), (15, 2))
     """
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     n_samples = positive_int(n_samples, "n_samples")
     temperature = np.round(rng.uniform(15.0, 35.0, n_samples), 1)
     rainfall = np.round(rng.uniform(40.0, 160.0, n_samples))
@@ -147,8 +140,7 @@ def crop_yields(seed: int = 0, n_samples: int = 15) -> tuple[np.ndarray, np.ndar
 def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The truth table of a logic gate: all four pairs of 0/1 inputs and the output.
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``): a single neuron can learn AND and OR
+    Introduced in the chapter "Neurons, layers and networks": a single neuron can learn AND and OR
     but not XOR, which needs a hidden layer.
 
     Parameters
@@ -179,7 +171,7 @@ def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
 def noisy_sine(n: int = 100, seed: int = 0, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """Points on ``sin(x)`` for x in [0, 2 pi], with Gaussian noise: a 1-D regression task.
 
-    Introduced in the chapter "Generalization" (``book/generalization.md``).
+    Introduced in the chapter "Generalization".
     ``x`` is drawn uniformly and sorted (convenient for plotting lines).
 
     Parameters
@@ -205,9 +197,9 @@ def noisy_sine(n: int = 100, seed: int = 0, noise: float = 0.1) -> tuple[np.ndar
     True
     """
     n = positive_int(n, "n")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     x = np.sort(rng.uniform(0.0, 2.0 * np.pi, n))
-    y = np.sin(x) + rng.normal(0.0, _check_noise(noise), n)
+    y = np.sin(x) + rng.normal(0.0, non_negative_number(noise, "noise"), n)
     return x.reshape(-1, 1).astype(np.float32), y.reshape(-1, 1).astype(np.float32)
 
 
@@ -215,7 +207,7 @@ def projectile_height(speed, angle, t, g: float = 9.81) -> np.ndarray:
     """Height of a projectile launched from the ground, without air resistance.
 
     ``h = speed * sin(angle) * t - g * t**2 / 2``. Introduced in the chapter
-    "Case study: physics" (``book/case-physics.md``), where a network learns
+    "Case study: physics", where a network learns
     this rule from examples.
 
     Parameters
@@ -250,7 +242,7 @@ def projectile_height(speed, angle, t, g: float = 9.81) -> np.ndarray:
 def projectile(n: int = 200, seed: int = 0, noise: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Heights of projectiles at random moments of their flight: a physics regression task.
 
-    Introduced in the chapter "Case study: physics" (``book/case-physics.md``).
+    Introduced in the chapter "Case study: physics".
     Speeds are uniform in [10, 30] m/s, angles in [20, 70] degrees (stored
     in radians), and the time uniform between launch and landing, so every
     height is >= 0.
@@ -279,12 +271,12 @@ def projectile(n: int = 200, seed: int = 0, noise: float = 0.0) -> tuple[np.ndar
     ((4, 3), (4, 1), True)
     """
     n = positive_int(n, "n")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     speed = rng.uniform(10.0, 30.0, n)
     angle = np.deg2rad(rng.uniform(20.0, 70.0, n))
     flight_time = 2.0 * speed * np.sin(angle) / 9.81
     t = rng.uniform(0.0, 1.0, n) * flight_time
-    height = projectile_height(speed, angle, t) + rng.normal(0.0, _check_noise(noise), n)
+    height = projectile_height(speed, angle, t) + rng.normal(0.0, non_negative_number(noise, "noise"), n)
     X = np.column_stack([speed, angle, t]).astype(np.float32)
     return X, height.reshape(-1, 1).astype(np.float32)
 
@@ -294,8 +286,7 @@ class Split:
     """A data set split into training, test and (optionally) validation parts.
 
     Returned by :func:`load_iris`, :func:`load_breast_cancer` and
-    :func:`load_digits`; introduced in the chapter "Generalization"
-    (``book/generalization.md``).
+    :func:`load_digits`; introduced in the chapter "Generalization".
 
     Attributes
     ----------
@@ -338,7 +329,7 @@ class Split:
 def standardize(X_train, *others) -> tuple:
     """Standardize features with the mean and standard deviation of ``X_train`` only.
 
-    Introduced in the chapter "Generalization" (``book/generalization.md``).
+    Introduced in the chapter "Generalization".
     Using the test data's statistics as well would leak information about it
     into training. Features that are constant in ``X_train`` are left
     unscaled (scale 1), as scikit-learn's ``StandardScaler`` does.
@@ -375,17 +366,11 @@ def standardize(X_train, *others) -> tuple:
 
 
 def _check_fractions(test_size, val_size) -> tuple[float, float]:
-    for value, name in ((test_size, "test_size"), (val_size, "val_size")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a fraction (a number); got {type(value).__name__}")
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must lie in (0, 1); got {test_size}")
-    if not 0.0 <= val_size < 1.0 or test_size + val_size >= 1.0:
-        raise ValueError(
-            f"val_size must lie in [0, 1) with test_size + val_size < 1; "
-            f"got val_size {val_size} and test_size {test_size}"
-        )
-    return float(test_size), float(val_size)
+    test_size = fraction(test_size, "test_size", allow_zero=False)
+    val_size = fraction(val_size, "val_size")
+    if test_size + val_size >= 1.0:
+        raise ValueError(f"test_size + val_size must be < 1; got test_size {test_size} and val_size {val_size}")
+    return test_size, val_size
 
 
 def _split(X: np.ndarray, y: np.ndarray, test_size: float, val_size: float, seed: int):
@@ -412,7 +397,7 @@ def _load(
     fixed_scale: float | None = None,
 ) -> Split:
     test_size, val_size = _check_fractions(test_size, val_size)
-    seed = _check_seed(seed)
+    seed = random_seed(seed)
     bunch = bunch_loader()
     X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
     train, test, val = _split(X, y, test_size, val_size, seed)
@@ -450,7 +435,7 @@ def _load(
 def load_iris(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -> Split:
     """Fisher's iris flowers: 150 samples, 4 measurements (cm), 3 species.
 
-    Introduced in the chapter "Case study: iris" (``book/case-iris.md``).
+    Introduced in the chapter "Case study: iris".
     Stratified split; features standardized with training statistics only.
 
     Parameters
@@ -483,8 +468,7 @@ def load_iris(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -> 
 def load_breast_cancer(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -> Split:
     """Wisconsin breast-cancer data: 569 tumours, 30 features from cell-nucleus images.
 
-    Introduced in the chapter "Case study: clinical data"
-    (``book/case-clinical.md``). Labels follow scikit-learn: **0 = malignant,
+    Introduced in the chapter "Case study: clinical data". Labels follow scikit-learn: **0 = malignant,
     1 = benign**. Stratified split; features standardized with training
     statistics only.
 
@@ -515,7 +499,7 @@ def load_breast_cancer(test_size: float = 0.25, val_size: float = 0.0, seed: int
 def load_digits(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -> Split:
     """Handwritten digits: 1,797 images of 8 x 8 pixels (values 0-16), classes 0-9.
 
-    Introduced in the chapter "Case study: digits" (``book/case-digits.md``).
+    Introduced in the chapter "Case study: digits".
     Stratified split. Pixels are scaled by a fixed ``1/16`` into [0, 1]
     (the same for every image, so no statistics of any split are used;
     ``mean`` is 0 and ``scale`` 16). ``images_test`` keeps the raw test
@@ -545,87 +529,6 @@ def load_digits(test_size: float = 0.25, val_size: float = 0.0, seed: int = 0) -
     return _load(datasets.load_digits, test_size, val_size, seed, fixed_scale=16.0)
 
 
-def _as_array(value, name: str) -> np.ndarray:
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
-    if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array or tensor; got {type(value).__name__}")
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers; got dtype {array.dtype}")
-    if array.ndim == 0 or array.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one sample; got shape {array.shape}")
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        raise ValueError(f"{name} must not contain NaN")
-    return array
-
-
-class _BatchedTensorDataset(TensorDataset):
-    """A ``TensorDataset`` that hands the ``DataLoader`` a whole batch at once.
-
-    The ``DataLoader`` asks for a batch through ``__getitems__`` when a
-    dataset has it. Indexing each tensor once with the batch's indices gives
-    exactly the batch that fetching and stacking the samples one by one
-    would, about four times faster for the book's small tables.
-    """
-
-    def __getitems__(self, indices):
-        index = torch.as_tensor(indices, dtype=torch.int64)
-        return tuple(tensor[index] for tensor in self.tensors)
-
-
-def _whole_batch(batch):
-    """``collate_fn`` for :class:`_BatchedTensorDataset`: the batch is already stacked."""
-    return batch
-
-
-def to_loader(X, y, batch_size: int, shuffle: bool = False, seed: int = 0) -> DataLoader:
-    """Wrap arrays in a PyTorch ``DataLoader`` that yields ``(X, y)`` batches.
-
-    Introduced in the chapter "The training loop" (``book/training-loop.md``).
-    ``X`` becomes float32; ``y`` becomes int64 if it holds integers (class
-    labels for ``nn.CrossEntropyLoss``), else float32.
-
-    Parameters
-    ----------
-    X : array_like or torch.Tensor, shape (n_samples, ...)
-    y : array_like or torch.Tensor, shape (n_samples, ...)
-    batch_size : int
-        Samples per batch (the last batch may be smaller).
-    shuffle : bool
-        Reshuffle the samples every epoch.
-    seed : int
-        Seed of the shuffling (same seed, same batches).
-
-    Returns
-    -------
-    torch.utils.data.DataLoader
-
-    Examples
-    --------
-    >>> from dlbook.data import six_cells, to_loader
-    >>> X, y = six_cells()
-    >>> loader = to_loader(X, y, batch_size=4)
-    >>> [tuple(xb.shape) for xb, yb in loader]
-    [(4, 2), (2, 2)]
-    """
-    X_arr, y_arr = _as_array(X, "X"), _as_array(y, "y")
-    if X_arr.shape[0] != y_arr.shape[0]:
-        raise ValueError(f"X and y must have the same number of samples; got X {X_arr.shape} and y {y_arr.shape}")
-    batch_size = positive_int(batch_size, "batch_size")
-    X_t = torch.as_tensor(X_arr, dtype=torch.float32)
-    y_dtype = torch.int64 if y_arr.dtype.kind in "biu" else torch.float32
-    y_t = torch.as_tensor(y_arr, dtype=y_dtype)
-    generator = torch.Generator().manual_seed(_check_seed(seed))
-    return DataLoader(
-        _BatchedTensorDataset(X_t, y_t),
-        batch_size=batch_size,
-        shuffle=bool(shuffle),
-        generator=generator,
-        collate_fn=_whole_batch,
-    )
-
-
 def _lotka_volterra_rate(state: np.ndarray, alpha: float, beta: float, gamma: float, delta: float) -> np.ndarray:
     prey, predators = state[..., 0], state[..., 1]
     return np.stack([alpha * prey - beta * prey * predators, delta * prey * predators - gamma * predators], axis=-1)
@@ -636,8 +539,7 @@ def predator_prey(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A noisy predator-prey (Lotka-Volterra) time series: a forecasting task.
 
-    Introduced in the chapter "Sequences and recurrent networks"
-    (``book/recurrent-networks.md``). Prey ``x`` and predators ``y`` follow
+    Introduced in the chapter "Sequences and recurrent networks". Prey ``x`` and predators ``y`` follow
 
     ``dx/dt = 1.0 x - 0.1 x y``,  ``dy/dt = 0.075 x y - 1.5 y``,
 
@@ -680,8 +582,8 @@ def predator_prey(
     """
     n_steps = positive_int(n_steps, "n_steps")
     dt = positive_number(dt, "dt")
-    noise = _check_noise(noise)
-    rng = np.random.default_rng(_check_seed(seed))
+    noise = non_negative_number(noise, "noise")
+    rng = np.random.default_rng(random_seed(seed))
     state = as_float_array(start, "start", ndim=(1, 2))
     if state.shape[-1] != 2 or not (state > 0).all():
         raise ValueError(f"start must hold pairs of populations > 0 (prey, predators); got {state.tolist()}")
@@ -717,7 +619,7 @@ BOND_CONTRIBUTIONS = np.array([[0.0, 1.0, -2.0], [1.0, 2.0, 0.5], [-2.0, 0.5, 1.
 def group_contribution(A, X, bond_weight: float = 1.0) -> np.ndarray:
     """The exact target of :func:`molecule_graphs`: a sum over atoms plus a sum over bonds.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Each atom of type ``t`` adds ``ATOM_CONTRIBUTIONS[t]``; each bond between
     types ``s`` and ``t`` adds ``bond_weight * BOND_CONTRIBUTIONS[s, t]``. This is
     the shape of the group-contribution rules chemists use to estimate a
@@ -750,8 +652,7 @@ def group_contribution(A, X, bond_weight: float = 1.0) -> np.ndarray:
     X = as_float_array(X, "X", ndim=A.ndim)
     if A.shape[-1] != A.shape[-2] or X.shape[:-1] != A.shape[:-1] or X.shape[-1] != len(ATOM_TYPES):
         raise ValueError(f"A must be (..., n, n) and X (..., n, {len(ATOM_TYPES)}); got A {A.shape} and X {X.shape}")
-    if isinstance(bond_weight, bool) or not isinstance(bond_weight, numbers.Real):
-        raise TypeError(f"bond_weight must be a number; got {type(bond_weight).__name__}")
+    bond_weight = number(bond_weight, "bond_weight")
     atoms = X.sum(axis=-2) @ ATOM_CONTRIBUTIONS
     # Every bond appears twice in A (i-j and j-i), hence the half.
     bonds = 0.5 * np.einsum("...ik,...ij,...jk->...", X @ BOND_CONTRIBUTIONS, A, X)
@@ -787,7 +688,7 @@ def molecule_graphs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Random molecule-like graphs of C, N and O atoms, with an exactly computable property.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Each graph has between ``n_min`` and ``n_max`` atoms (C with probability
     0.6, N and O 0.2 each). The atoms are joined into a random tree that
     respects each type's valence (``ATOM_VALENCE``), and 0, 1 or 2 extra bonds
@@ -823,10 +724,10 @@ def molecule_graphs(
     >>> A.shape, X.shape, y.shape
     ((5, 12, 12), (5, 12, 3), (5, 1))
     """
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     n_graphs = positive_int(n_graphs, "n_graphs")
-    n_min = positive_int(n_min, "n_min", minimum=2)
-    n_max = positive_int(n_max, "n_max", minimum=n_min)
+    n_min = integer(n_min, "n_min", minimum=2)
+    n_max = integer(n_max, "n_max", minimum=n_min)
     A = np.zeros((n_graphs, n_max, n_max), dtype=np.float32)
     X = np.zeros((n_graphs, n_max, len(ATOM_TYPES)), dtype=np.float32)
     for g in range(n_graphs):
@@ -841,7 +742,7 @@ def molecule_graphs(
 def pack_graphs(A, X) -> np.ndarray:
     """Pack padded graphs into one float array per graph, the input of :class:`dlbook.models.GCN`.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     :func:`to_loader` takes one array of inputs, so each graph's adjacency
     matrix, a node mask (1 for a real node, 0 for padding) and its node
     features are put side by side: row ``i`` of graph ``g`` is
@@ -900,8 +801,7 @@ def _cell_distance(y: np.ndarray, u: np.ndarray, v: np.ndarray, rng: np.random.G
 def cell_images(n: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Synthetic microscope fields, one cell each: round, elongated or a doublet.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Each image shows one dark-stained
+    Introduced in the chapter "Convolutional networks". Each image shows one dark-stained
     cell on a background with a gentle illumination gradient and Gaussian
     pixel noise. The cell's position (its centre anywhere in the middle 40 %
     of the field), orientation, size and brightness are random, so the class
@@ -937,9 +837,9 @@ def cell_images(n: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0)
     ((6, 1, 16, 16), dtype('float32'), [0, 0, 1, 1, 2, 2])
     """
     n = positive_int(n, "n")
-    size = positive_int(size, "size", minimum=8)
-    noise = _check_noise(noise)
-    rng = np.random.default_rng(_check_seed(seed))
+    size = integer(size, "size", minimum=8)
+    noise = non_negative_number(noise, "noise")
+    rng = np.random.default_rng(random_seed(seed))
     y = rng.permutation(np.arange(n) % len(CELL_SHAPES))
     rows, cols = np.mgrid[0:size, 0:size] + 0.5
 
@@ -957,7 +857,7 @@ def cell_images(n: int = 600, size: int = 16, noise: float = 0.1, seed: int = 0)
     return X[:, None].astype(np.float32), y.astype(np.int64)
 
 
-# --- Representation learning (book/autoencoders.md) ---------------------------
+# --- Representation learning ------------------------------------------------
 
 
 def _peak(channels: np.ndarray, centre, width: float) -> np.ndarray:
@@ -970,7 +870,7 @@ def spectra_with_anomalies(
     """Spectra of two-compound mixtures, a few of them contaminated: an anomaly-detection task.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Each normal spectrum mixes
+    embeddings". Each normal spectrum mixes
     compound A (peaks at 0.30 and 0.55 of the axis) and compound B (peaks at
     0.45 and 0.70) in a random proportion, shifted by a random calibration
     drift of up to 0.06, on a sloping baseline, with Gaussian noise of
@@ -1004,14 +904,9 @@ def spectra_with_anomalies(
     ((100, 64), 5)
     """
     n_samples = positive_int(n_samples, "n_samples")
-    n_channels = positive_int(n_channels, "n_channels", minimum=8)
-    if (
-        isinstance(anomaly_fraction, bool)
-        or not isinstance(anomaly_fraction, numbers.Real)
-        or not 0.0 <= anomaly_fraction < 1.0
-    ):
-        raise ValueError(f"anomaly_fraction must be a number in [0, 1); got {anomaly_fraction!r}")
-    rng = np.random.default_rng(_check_seed(seed))
+    n_channels = integer(n_channels, "n_channels", minimum=8)
+    anomaly_fraction = fraction(anomaly_fraction, "anomaly_fraction")
+    rng = np.random.default_rng(random_seed(seed))
     channels = np.linspace(0.0, 1.0, n_channels)
     y = np.zeros(n_samples, dtype=np.int64)
     y[rng.choice(n_samples, int(round(anomaly_fraction * n_samples)), replace=False)] = 1
@@ -1032,7 +927,7 @@ def dose_response(
     """Responses of an assay to many compounds at many doses: a task with a categorical input.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Each compound has two hidden
+    embeddings". Each compound has two hidden
     properties, its potency ``p`` (the log10 dose of half effect, in
     [-1, 1]) and its efficacy ``e`` (the largest effect, in [0.2, 1]). A
     sample is one compound at one log10 dose ``d`` in [-2, 2]; its response
@@ -1066,8 +961,8 @@ def dose_response(
     ((50,), (50,), (50, 1), (5, 2))
     """
     n_samples = positive_int(n_samples, "n_samples")
-    n_compounds = positive_int(n_compounds, "n_compounds", minimum=2)
-    rng = np.random.default_rng(_check_seed(seed))
+    n_compounds = integer(n_compounds, "n_compounds", minimum=2)
+    rng = np.random.default_rng(random_seed(seed))
     properties = np.column_stack([rng.uniform(-1.0, 1.0, n_compounds), rng.uniform(0.2, 1.0, n_compounds)])
     compound = rng.integers(0, n_compounds, n_samples)
     log_dose = rng.uniform(-2.0, 2.0, n_samples)
@@ -1093,8 +988,7 @@ def motif_order(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Random DNA with two planted motifs; the label says which motif comes first.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). Each sequence is uniformly
+    Introduced in the chapter "Attention and transformers". Each sequence is uniformly
     random DNA holding :data:`MOTIF_A` once and :data:`MOTIF_B` once, with at
     least ``min_gap`` bases between them. The label is 1 if A comes first
     (upstream of B) and 0 if B comes first, drawn with probability 1/2. Both
@@ -1131,11 +1025,11 @@ def motif_order(
     """
     n_samples = positive_int(n_samples, "n_samples")
     length = positive_int(length, "length")
-    min_gap = positive_int(min_gap, "min_gap", minimum=0)
+    min_gap = non_negative_int(min_gap, "min_gap")
     m = len(MOTIF_A)
     if length < 2 * m + min_gap:
         raise ValueError(f"length must be >= 2 * {m} + min_gap = {2 * m + min_gap}; got {length}")
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(random_seed(seed))
     codes = {base: i for i, base in enumerate(DNA_BASES)}
     X = np.zeros((n_samples, length, 4), dtype=np.float32)
     y = np.zeros(n_samples, dtype=np.int64)

@@ -1,6 +1,6 @@
 """Gradient descent and two of its refinements, momentum and Adam, written out in NumPy.
 
-Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``).
+Introduced in the chapter "Gradient descent".
 
 Each ``*_descent`` function starts at ``x0``, takes ``num_steps`` steps using
 a function ``grad(x)`` that returns the gradient at ``x``, and returns the
@@ -14,12 +14,11 @@ This module uses NumPy only.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from dlbook._checks import as_float_array, positive_int, positive_number
+from dlbook._checks import as_float_array, fraction, non_negative_int, positive_int, positive_number
 
 __all__ = ["gradient_descent", "momentum_step", "momentum_descent", "adam_step", "adam_descent"]
 
@@ -38,18 +37,10 @@ def _gradient_at(grad: GradFn, x: np.ndarray) -> np.ndarray:
     return g
 
 
-def _fraction(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number in [0, 1); got {type(value).__name__}")
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must lie in [0, 1); got {value}")
-    return float(value)
-
-
 def gradient_descent(grad: GradFn, x0, lr: float, num_steps: int) -> np.ndarray:
     """Plain gradient descent: ``x <- x - lr * grad(x)``, repeated ``num_steps`` times.
 
-    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``).
+    Introduced in the chapter "Gradient descent".
 
     Parameters
     ----------
@@ -77,7 +68,7 @@ def gradient_descent(grad: GradFn, x0, lr: float, num_steps: int) -> np.ndarray:
     """
     _check_grad(grad)
     lr = positive_number(lr, "lr")
-    num_steps = positive_int(num_steps, "num_steps", minimum=0)
+    num_steps = non_negative_int(num_steps, "num_steps")
     x = as_float_array(x0, "x0")
     path = [x.copy()]
     for _ in range(num_steps):
@@ -99,7 +90,7 @@ def _same_shape_arrays(**arrays) -> list[np.ndarray]:
 def _betas(betas) -> tuple[float, float]:
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"betas must be a pair (b1, b2); got {betas!r}")
-    return _fraction(betas[0], "betas[0]"), _fraction(betas[1], "betas[1]")
+    return fraction(betas[0], "betas[0]"), fraction(betas[1], "betas[1]")
 
 
 def momentum_step(x, g, velocity, lr: float, momentum: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
@@ -107,8 +98,7 @@ def momentum_step(x, g, velocity, lr: float, momentum: float = 0.9) -> tuple[np.
 
     ``velocity <- momentum * velocity + g`` then ``x <- x - lr * velocity``.
     The velocity is a running sum of past gradients that fades by the factor
-    ``momentum`` per step. Introduced in the chapter "Gradient descent"
-    (``book/gradient-descent.md``).
+    ``momentum`` per step. Introduced in the chapter "Gradient descent".
 
     Parameters
     ----------
@@ -134,7 +124,7 @@ def momentum_step(x, g, velocity, lr: float, momentum: float = 0.9) -> tuple[np.
     (array(0.75), array(2.5))
     """
     x, g, velocity = _same_shape_arrays(x=x, g=g, velocity=velocity)
-    lr, momentum = positive_number(lr, "lr"), _fraction(momentum, "momentum")
+    lr, momentum = positive_number(lr, "lr"), fraction(momentum, "momentum")
     velocity = np.asarray(momentum * velocity + g)
     return np.asarray(x - lr * velocity), velocity
 
@@ -143,8 +133,7 @@ def momentum_descent(grad: GradFn, x0, lr: float, num_steps: int, momentum: floa
     """Gradient descent with momentum; returns the trajectory.
 
     The same updates as ``torch.optim.SGD(params, lr=lr, momentum=momentum)``
-    (see :func:`momentum_step`). Introduced in the chapter "Gradient descent"
-    (``book/gradient-descent.md``).
+    (see :func:`momentum_step`). Introduced in the chapter "Gradient descent".
 
     Parameters
     ----------
@@ -171,7 +160,7 @@ def momentum_descent(grad: GradFn, x0, lr: float, num_steps: int, momentum: floa
     """
     _check_grad(grad)
     x = as_float_array(x0, "x0")
-    num_steps = positive_int(num_steps, "num_steps", minimum=0)
+    num_steps = non_negative_int(num_steps, "num_steps")
     velocity = np.zeros_like(x)
     path = [x.copy()]
     for _ in range(num_steps):
@@ -189,7 +178,7 @@ def adam_step(
     (average squared gradient), both corrected for starting at zero:
     ``m_hat = m / (1 - b1**t)``, ``v_hat = v / (1 - b2**t)``; then
     ``x <- x - lr * m_hat / (sqrt(v_hat) + eps)``. Introduced in the chapter
-    "Gradient descent" (``book/gradient-descent.md``).
+    "Gradient descent".
 
     Parameters
     ----------
@@ -234,7 +223,7 @@ def adam_descent(
 
     The same updates as ``torch.optim.Adam(params, lr=lr, betas=betas,
     eps=eps)`` (see :func:`adam_step`). Introduced in the chapter
-    "Gradient descent" (``book/gradient-descent.md``).
+    "Gradient descent".
 
     Parameters
     ----------
@@ -263,7 +252,7 @@ def adam_descent(
     """
     _check_grad(grad)
     x = as_float_array(x0, "x0")
-    num_steps = positive_int(num_steps, "num_steps", minimum=0)
+    num_steps = non_negative_int(num_steps, "num_steps")
     m, v = np.zeros_like(x), np.zeros_like(x)
     path = [x.copy()]
     for t in range(1, num_steps + 1):

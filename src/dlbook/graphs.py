@@ -1,6 +1,6 @@
 """Graph convolution in plain NumPy: one message-passing layer, by hand.
 
-Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+Introduced in the chapter "Graph neural networks".
 A graph with ``n`` nodes is an adjacency matrix ``A`` (``n`` by ``n``, 1 where
 two nodes are joined, 0 elsewhere, symmetric, zero diagonal) and a table of
 node features ``X`` (``n`` by ``n_features``). The layer of Kipf and Welling
@@ -52,7 +52,7 @@ def _weights(X: np.ndarray, W) -> np.ndarray:
 def normalized_adjacency(A) -> np.ndarray:
     """The symmetrically normalized adjacency matrix with self-loops, D^-1/2 (A + I) D^-1/2.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     ``D`` is the diagonal matrix of the row sums of ``A + I`` (each node's
     degree plus one), so entry ``(i, j)`` is ``1 / sqrt((d_i + 1)(d_j + 1))``
     when ``i == j`` or ``i`` and ``j`` are neighbours, and 0 otherwise.
@@ -85,7 +85,7 @@ def normalized_adjacency(A) -> np.ndarray:
 def graph_conv(A, X, W) -> np.ndarray:
     """One graph-convolution layer (Kipf and Welling, 2017), without activation: A_hat @ X @ W.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     ``A_hat = normalized_adjacency(A)``. Row ``i`` of the result is a
     weighted sum of the features of node ``i`` and its neighbours,
     multiplied by the same weight matrix ``W`` for every node.
@@ -124,7 +124,7 @@ def graph_conv(A, X, W) -> np.ndarray:
 def graph_conv_backward(A, X, W, grad_out) -> tuple[np.ndarray, np.ndarray]:
     """Gradients of a loss through :func:`graph_conv`, given dLoss/d(output).
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     With ``H = A_hat X W`` and ``G = dLoss/dH``: ``dW = (A_hat X)^T G`` and
     ``dX = A_hat^T G W^T``, where ``A_hat^T = A_hat`` because it is symmetric.
 
@@ -165,7 +165,7 @@ def graph_conv_backward(A, X, W, grad_out) -> tuple[np.ndarray, np.ndarray]:
 def readout(H, how: str = "sum") -> np.ndarray:
     """One vector for the whole graph: the sum or the mean of the node rows of ``H``.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Both ignore the order of the rows, so relabelling the nodes leaves the
     result unchanged.
 
@@ -198,7 +198,7 @@ def readout(H, how: str = "sum") -> np.ndarray:
 def permute_graph(A, X, perm) -> tuple[np.ndarray, np.ndarray]:
     """Relabel the nodes of a graph: new node ``k`` is old node ``perm[k]``.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     With the permutation matrix ``P`` (``P[k, perm[k]] = 1``) this returns
     ``P A P^T`` and ``P X``: the same graph, written down in another order.
 

@@ -1,7 +1,6 @@
 """Loss functions in plain NumPy.
 
-Introduced in the chapter "Loss functions: how wrong is a prediction?"
-(``book/loss-functions.md``).
+Introduced in the chapter "Loss functions: how wrong is a prediction?".
 
 Every loss averages over samples, like PyTorch's default
 ``reduction="mean"``, and agrees with the ``torch.nn.functional`` function of
@@ -36,7 +35,7 @@ def _clamped_log(x: np.ndarray) -> np.ndarray:
 def mse(y, y_hat) -> float:
     """Mean squared error ``mean((y - y_hat)**2)``.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
 
     Parameters
     ----------
@@ -64,7 +63,7 @@ def mse(y, y_hat) -> float:
 def binary_cross_entropy(y, y_hat) -> float:
     """Binary cross-entropy of probabilities ``y_hat`` against 0/1 labels ``y``.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
 
     ``-mean(y log(y_hat) + (1 - y) log(1 - y_hat))``. Each log is clamped at
     -100, exactly as ``torch.nn.functional.binary_cross_entropy`` does, so a
@@ -103,7 +102,7 @@ def binary_cross_entropy(y, y_hat) -> float:
 def binary_cross_entropy_with_logits(y, logits) -> float:
     """Binary cross-entropy computed from raw scores (logits), stably.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
 
     Equal to ``binary_cross_entropy(y, sigmoid(logits))`` but evaluated as
     ``max(x, 0) - x y + log(1 + exp(-|x|))``, which never overflows and never
@@ -144,7 +143,7 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
 def cross_entropy(labels, logits) -> float:
     """Softmax cross-entropy of integer class labels against raw scores.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
 
     ``-mean(log softmax(logits)[i, labels[i]])``: the same as
     ``torch.nn.functional.cross_entropy(logits, labels)``, which also takes
@@ -187,7 +186,7 @@ def cross_entropy(labels, logits) -> float:
 def cross_entropy_distributions(p, q) -> float:
     """Cross-entropy ``H(p, q) = -sum_k p_k log q_k`` of two distributions.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
 
     ``p`` is the true distribution (for a label, a one-hot vector) and ``q``
     the predicted one. With a batch (2-D input, one distribution per row) the

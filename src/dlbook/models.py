@@ -1,16 +1,17 @@
 """Networks in PyTorch: a multi-layer perceptron and a parameter counter.
 
-Introduced in the chapter "The training loop" (``book/training-loop.md``) and
+Introduced in the chapter "The training loop" and
 used by every case study.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import torch
 from torch import nn
+
+from dlbook._checks import choice, fraction, layer_sizes, optional_seed, positive_ints
 
 __all__ = [
     "MLP",
@@ -32,23 +33,10 @@ ACTIVATION_LAYERS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "i
 _OUTPUT_LAYERS = {**ACTIVATION_LAYERS, "softmax": lambda: nn.Softmax(dim=-1)}
 
 
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths such as [4, 16, 3]; got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least 2 entries (inputs and outputs); got {list(sizes)}")
-    for i, size in enumerate(sizes):
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-            raise TypeError(f"sizes[{i}] must be an integer; got {type(size).__name__}")
-        if size < 1:
-            raise ValueError(f"sizes[{i}] must be >= 1; got {size}")
-    return [int(s) for s in sizes]
-
-
 class MLP(nn.Module):
     """A fully connected network: Linear layers with an activation between them.
 
-    Introduced in the chapter "The training loop" (``book/training-loop.md``).
+    Introduced in the chapter "The training loop".
     All layers are built once, here in ``__init__``; :meth:`forward` only
     uses them.
 
@@ -102,19 +90,12 @@ class MLP(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        sizes = _check_sizes(sizes)
-        if not isinstance(activation, str) or activation not in ACTIVATION_LAYERS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATION_LAYERS)}; got {activation!r}")
-        if output_activation is not None and (
-            not isinstance(output_activation, str) or output_activation not in _OUTPUT_LAYERS
-        ):
-            raise ValueError(
-                f"output_activation must be None or one of {sorted(_OUTPUT_LAYERS)}; got {output_activation!r}"
-            )
-        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+        sizes = layer_sizes(sizes)
+        choice(activation, "activation", ACTIVATION_LAYERS)
+        if output_activation is not None:
+            choice(output_activation, "output_activation", _OUTPUT_LAYERS)
+        dropout = fraction(dropout, "dropout")
+        optional_seed(seed)
         self.sizes = sizes
         if seed is None:
             self.layers = self._build(sizes, activation, output_activation, dropout)
@@ -146,7 +127,7 @@ class MLP(nn.Module):
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable numbers (weights and biases) in a PyTorch model.
 
-    Introduced in the chapter "The training loop" (``book/training-loop.md``).
+    Introduced in the chapter "The training loop".
     A Linear layer from ``n_in`` to ``n_out`` holds ``n_in * n_out`` weights
     and ``n_out`` biases.
 
@@ -180,8 +161,7 @@ RECURRENT_LAYERS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 class SequenceRegressor(nn.Module):
     """A recurrent layer that reads a window of a time series, then a linear read-out.
 
-    Introduced in the chapter "Sequences and recurrent networks"
-    (``book/recurrent-networks.md``). The layer runs over the ``T`` steps of
+    Introduced in the chapter "Sequences and recurrent networks". The layer runs over the ``T`` steps of
     each window; the hidden state after the last step goes through one
     Linear layer, which predicts ``n_outputs`` numbers (for example the next
     values of the series).
@@ -215,11 +195,9 @@ class SequenceRegressor(nn.Module):
         self, n_inputs: int, hidden_size: int, n_outputs: int, cell: str = "gru", *, seed: int | None = None
     ) -> None:
         super().__init__()
-        n_inputs, hidden_size, n_outputs = _check_sizes([n_inputs, hidden_size, n_outputs])
-        if not isinstance(cell, str) or cell not in RECURRENT_LAYERS:
-            raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}; got {cell!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+        n_inputs, hidden_size, n_outputs = layer_sizes([n_inputs, hidden_size, n_outputs])
+        choice(cell, "cell", RECURRENT_LAYERS)
+        optional_seed(seed)
         self.n_inputs, self.cell = n_inputs, cell
         with torch.random.fork_rng(devices=[], enabled=seed is not None):
             if seed is not None:
@@ -238,7 +216,7 @@ class SequenceRegressor(nn.Module):
 class GCN(nn.Module):
     """A graph convolutional network for batches of small graphs, one output per graph.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Each layer computes ``H = relu(A_hat @ H @ W + b)`` (Kipf and Welling,
     2017) with ``A_hat`` the normalized adjacency matrix with self-loops; padding
     nodes are zeroed after every layer. A readout (sum or mean over the real
@@ -247,7 +225,7 @@ class GCN(nn.Module):
     :func:`dlbook.graphs.graph_conv` on each graph.
 
     The input is what :func:`dlbook.data.pack_graphs` returns, so the model
-    trains with :func:`dlbook.data.to_loader` and :func:`dlbook.training.fit`
+    trains with :func:`dlbook.training.to_loader` and :func:`dlbook.training.fit`
     unchanged.
 
     Parameters
@@ -288,19 +266,10 @@ class GCN(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("n_features", n_features),
-            ("hidden", hidden),
-            ("n_layers", n_layers),
-            ("n_outputs", n_outputs),
-        ):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+        positive_ints(n_features=n_features, hidden=hidden, n_layers=n_layers, n_outputs=n_outputs)
         sizes = [int(n_features)] + [int(hidden)] * int(n_layers) + [int(n_outputs)]
-        if readout not in ("sum", "mean"):
-            raise ValueError(f"readout must be 'sum' or 'mean'; got {readout!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+        choice(readout, "readout", ("sum", "mean"))
+        optional_seed(seed)
         self.n_features, self.readout = sizes[0], readout
         with torch.random.fork_rng(devices=[], enabled=seed is not None):
             if seed is not None:
@@ -345,7 +314,7 @@ class Autoencoder(nn.Module):
     """An encoder MLP that squeezes inputs into a small code and a decoder MLP that rebuilds them.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). ``sizes`` lists the encoder's
+    embeddings". ``sizes`` lists the encoder's
     widths, inputs first and code last; the decoder mirrors them. Both
     parts end without an activation, so the code and the reconstruction are
     unbounded. Train it with ``nn.MSELoss()`` and a loader whose targets
@@ -376,7 +345,7 @@ class Autoencoder(nn.Module):
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", *, seed: int | None = None) -> None:
         super().__init__()
-        sizes = _check_sizes(sizes)
+        sizes = layer_sizes(sizes)
         self.encoder = MLP(sizes, activation, seed=seed)
         self.decoder = MLP(sizes[::-1], activation, seed=None if seed is None else seed + 1)
 
@@ -393,7 +362,7 @@ class EmbeddingMLP(nn.Module):
     """An MLP whose first ``n_categories`` inputs are a one-hot category, embedded in a few numbers.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). The embedding is a Linear layer
+    embeddings". The embedding is a Linear layer
     without bias on the one-hot columns: it picks one column of its weight
     per sample, exactly what ``nn.Embedding`` does with integer indices
     (whose table is this weight transposed, ``embedding.weight.T``). The
@@ -434,8 +403,8 @@ class EmbeddingMLP(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        n_categories, embedding_dim = _check_sizes([n_categories, embedding_dim])
-        sizes = _check_sizes(sizes)
+        n_categories, embedding_dim = layer_sizes([n_categories, embedding_dim])
+        sizes = layer_sizes(sizes)
         if sizes[0] < embedding_dim:
             raise ValueError(f"sizes[0] must be >= embedding_dim ({embedding_dim}); got {sizes[0]}")
         self.n_categories = n_categories
@@ -458,29 +427,17 @@ def _check_cnn_args(n_classes, image_size, channels, in_channels, seed) -> None:
     """Raise a clear error unless the arguments of :class:`SmallCNN` make sense."""
     if isinstance(channels, (str, bytes)) or not isinstance(channels, Sequence) or len(channels) != 2:
         raise TypeError(f"channels must be a pair of integers such as (8, 16); got {channels!r}")
-    named = {
-        "n_classes": n_classes,
-        "image_size": image_size,
-        "in_channels": in_channels,
-        "channels[0]": channels[0],
-        "channels[1]": channels[1],
-    }
-    for name, value in named.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1; got {value}")
+    positive_ints(n_classes=n_classes, image_size=image_size, in_channels=in_channels)
+    positive_ints(**{"channels[0]": channels[0], "channels[1]": channels[1]})
     if image_size % 4:
         raise ValueError(f"image_size must be divisible by 4 (two 2 x 2 poolings); got {image_size}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+    optional_seed(seed)
 
 
 class SmallCNN(nn.Module):
     """A small convolutional network for one-channel images: two conv blocks and a linear layer.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Each block is a 3 x 3
+    Introduced in the chapter "Convolutional networks". Each block is a 3 x 3
     convolution with padding 1 (the image keeps its size), a ReLU and a
     2 x 2 max pooling (the image halves). The feature maps of the second
     block are flattened and a linear layer turns them into class scores
@@ -551,17 +508,10 @@ class SmallCNN(nn.Module):
         return self.classifier(self.features(X).flatten(1))
 
 
-def _check_ints(**values) -> None:
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
-
-
 class EncoderBlock(nn.Module):
     """One transformer encoder block: self-attention and a feed-forward network.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). As in Vaswani et al. (2017),
+    Introduced in the chapter "Attention and transformers". As in Vaswani et al. (2017),
     each of the two parts is added to its input (a residual connection) and
     the sum is layer-normalized. Without dropout it computes exactly what
     ``nn.TransformerEncoderLayer(d_model, num_heads, dim_feedforward,
@@ -589,7 +539,7 @@ class EncoderBlock(nn.Module):
 
     def __init__(self, d_model: int, num_heads: int, dim_feedforward: int) -> None:
         super().__init__()
-        _check_ints(d_model=d_model, num_heads=num_heads, dim_feedforward=dim_feedforward)
+        positive_ints(d_model=d_model, num_heads=num_heads, dim_feedforward=dim_feedforward)
         if d_model % num_heads:
             raise ValueError(f"num_heads must divide d_model = {d_model}; got {num_heads}")
         self.attention = nn.MultiheadAttention(d_model, num_heads, batch_first=True)
@@ -610,8 +560,7 @@ class EncoderBlock(nn.Module):
 class MotifTransformer(nn.Module):
     """A tiny transformer encoder that classifies one-hot DNA sequences.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). A 1-D convolution turns each
+    Introduced in the chapter "Attention and transformers". A 1-D convolution turns each
     base and its neighbours into a vector of width ``d_model``, the
     sinusoidal positional encoding of :func:`dlbook.attention.positional_encoding`
     is added, ``num_layers`` :class:`EncoderBlock` s let every position look at
@@ -658,11 +607,10 @@ class MotifTransformer(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        _check_ints(length=length, n_classes=n_classes, num_layers=num_layers, kernel_size=kernel_size)
+        positive_ints(length=length, n_classes=n_classes, num_layers=num_layers, kernel_size=kernel_size)
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd (the sequence keeps its length); got {kernel_size}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+        optional_seed(seed)
         from dlbook.attention import positional_encoding
 
         self.length = int(length)
@@ -706,8 +654,7 @@ class MotifTransformer(nn.Module):
 class SequenceCNN(nn.Module):
     """A small 1-D convolutional network for one-hot DNA, with global max pooling.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``) as the baseline of
+    Introduced in the chapter "Attention and transformers" as the baseline of
     :class:`MotifTransformer`. ``num_layers`` convolutions of width
     ``kernel_size`` (each followed by a ReLU) see a window of
     ``num_layers * (kernel_size - 1) + 1`` bases; the largest value of each
@@ -748,11 +695,10 @@ class SequenceCNN(nn.Module):
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        _check_ints(n_classes=n_classes, channels=channels, kernel_size=kernel_size, num_layers=num_layers)
+        positive_ints(n_classes=n_classes, channels=channels, kernel_size=kernel_size, num_layers=num_layers)
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd (the sequence keeps its length); got {kernel_size}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise TypeError(f"seed must be an integer or None; got {type(seed).__name__}")
+        optional_seed(seed)
         self.receptive_field = int(num_layers * (kernel_size - 1) + 1)
         with torch.random.fork_rng(devices=[], enabled=seed is not None):
             if seed is not None:

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlbook._checks import as_float_array, binary_labels, in_unit_interval, positive_int
+from dlbook._checks import as_float_array, binary_labels, choice, in_unit_interval, integer, positive_int
 from dlbook.activations import ACTIVATIONS, DERIVATIVES
 
 __all__ = [
@@ -81,10 +81,7 @@ def _check_names(names, allowed, argument: str) -> list[str]:
     names = list(names)
     if not names:
         raise ValueError(f"{argument} must name at least one of {sorted(allowed)}; got none")
-    for name in names:
-        if name not in allowed:
-            raise ValueError(f"{argument} must be among {sorted(allowed)}; got {name!r}")
-    return names
+    return [choice(name, argument, sorted(allowed)) for name in names]
 
 
 def _one_value_each(curves: Mapping, n: int, name: str, per: str) -> dict[str, np.ndarray]:
@@ -101,8 +98,7 @@ def _one_value_each(curves: Mapping, n: int, name: str, per: str) -> dict[str, n
 def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), derivatives: bool = False) -> Figure:
     """Activation functions side by side, one panel each, for z in [-5, 5].
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``); with ``derivatives=True`` (dashed
+    Introduced in the chapter "Neurons, layers and networks"; with ``derivatives=True`` (dashed
     curves) it returns in "Backpropagation".
 
     Parameters
@@ -148,8 +144,7 @@ def plot_neuron_response(
 ) -> Figure:
     """How one neuron's output ``f(w x + b)`` changes as its weight or its bias changes.
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``). Varying the weight (bias 0) changes
+    Introduced in the chapter "Neurons, layers and networks". Varying the weight (bias 0) changes
     the steepness; varying the bias (weight 1) shifts the curve.
 
     Parameters
@@ -174,8 +169,7 @@ def plot_neuron_response(
     3
     >>> plt.close(fig)
     """
-    if vary not in ("weight", "bias"):
-        raise ValueError(f"vary must be 'weight' or 'bias'; got {vary!r}")
+    choice(vary, "vary", ("weight", "bias"))
     activation = _check_names(activation, ACTIVATIONS, "activation")[0]
     if values is None:
         values = (0.5, 1.0, 2.0, 5.0) if vary == "weight" else (-2.0, 0.0, 2.0)
@@ -202,7 +196,7 @@ def plot_neuron_response(
 def plot_log_loss_terms() -> Figure:
     """The two terms of binary cross-entropy as functions of the predicted probability.
 
-    Introduced in the chapter "Loss functions" (``book/loss-functions.md``).
+    Introduced in the chapter "Loss functions".
     ``-log(y_hat)`` is the loss when the label is 1; ``-log(1 - y_hat)``
     when it is 0. Each grows without bound as the prediction approaches the
     wrong extreme.
@@ -236,7 +230,7 @@ def plot_log_loss_terms() -> Figure:
 def plot_loss_curves(history, title: str | None = None) -> Figure:
     """Training and validation loss per epoch.
 
-    Introduced in the chapter "The training loop" (``book/training-loop.md``).
+    Introduced in the chapter "The training loop".
     Accepts a :class:`dlbook.training.History` (draws ``train_loss``,
     ``val_loss`` and marks ``best_epoch`` when there is a validation curve)
     or a dict of label -> list of per-epoch losses.
@@ -309,8 +303,7 @@ def plot_decision_boundary(
 ) -> Figure:
     """Colour the plane by a classifier's prediction and show the data points on top.
 
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``); used again in the case studies.
+    Introduced in the chapter "Neurons, layers and networks"; used again in the case studies.
 
     Parameters
     ----------
@@ -348,7 +341,7 @@ def plot_decision_boundary(
     y = as_float_array(y, "y", ndim=(1, 2)).reshape(-1)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have one label per row of X ({X.shape[0]}); got {y.shape[0]}")
-    resolution = positive_int(resolution, "resolution", minimum=2)
+    resolution = integer(resolution, "resolution", minimum=2)
     margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.5
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
@@ -430,7 +423,7 @@ def _check_path(path, name: str) -> np.ndarray:
 def plot_descent_path(f: Callable, path, title: str | None = None) -> Figure:
     """A gradient-descent trajectory drawn on the loss it descends.
 
-    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``).
+    Introduced in the chapter "Gradient descent".
     A 1-D trajectory (one parameter) is drawn on the curve ``f(x)``; a
     trajectory with 2 columns on the contour lines of ``f``.
 
@@ -471,7 +464,7 @@ def plot_descent_paths(f: Callable, paths: Mapping[str, np.ndarray], title: str 
     """Several descent trajectories on the same loss, side by side (one panel each).
 
     Every panel shows the same region, so the paths can be compared.
-    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``),
+    Introduced in the chapter "Gradient descent",
     e.g. to compare learning rates, or plain descent with momentum and Adam.
 
     Parameters
@@ -520,7 +513,7 @@ def plot_descent_paths(f: Callable, paths: Mapping[str, np.ndarray], title: str 
 def plot_image_grid(images, labels, predictions=None, ncols: int = 8, class_names=None) -> Figure:
     """Small images in a grid, each titled with its label (and the prediction, if given).
 
-    Introduced in the chapter "Case study: digits" (``book/case-digits.md``).
+    Introduced in the chapter "Case study: digits".
     With predictions, a title reads ``"pred 3 (true 8)"`` in orange for a
     mistake and ``"3"`` in black for a correct answer.
 
@@ -586,7 +579,7 @@ def plot_image_grid(images, labels, predictions=None, ncols: int = 8, class_name
 def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, title: str | None = None) -> Figure:
     """Counts of (true class, predicted class) pairs, as an annotated table.
 
-    Introduced in the chapter "Case study: iris" (``book/case-iris.md``).
+    Introduced in the chapter "Case study: iris".
     Row = true class, column = predicted class; the diagonal holds the
     correct predictions.
 
@@ -661,7 +654,7 @@ def plot_regression_fit(
 ) -> Figure:
     """Data points of a 1-D regression and one or more fitted curves.
 
-    Introduced in the chapter "Generalization" (``book/generalization.md``).
+    Introduced in the chapter "Generalization".
 
     Parameters
     ----------
@@ -715,7 +708,7 @@ def plot_function_and_derivative(
 ) -> Figure:
     """A curve above its slope: ``y`` against ``x``, then one or more derivatives.
 
-    Introduced in the chapter "Gradient descent" (``book/gradient-descent.md``),
+    Introduced in the chapter "Gradient descent",
     to compare the slope autograd computes with the one worked by hand. The
     first entry of ``slopes`` is drawn as a line, the others as markers on
     top of it, so that agreement shows as markers sitting on the line.
@@ -772,7 +765,7 @@ def plot_function_and_derivative(
     return fig
 
 
-# --- Diagnostic curves of a binary classifier (book/case-clinical.md) ---------
+# --- Diagnostic curves of a binary classifier ---------------------------------
 
 
 def _binary_targets_and_scores(y_true, scores, name: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -805,8 +798,7 @@ def plot_roc_curves(
 ) -> Figure:
     """ROC curves of one or more binary classifiers, with their AUC in the legend.
 
-    Introduced in the chapter "Case study: clinical data"
-    (``book/case-clinical.md``). Each curve is
+    Introduced in the chapter "Case study: clinical data". Each curve is
     :func:`sklearn.metrics.roc_curve`: the true positive rate (sensitivity)
     against the false positive rate (1 - specificity) as the decision
     threshold sweeps from high to low. The dashed diagonal is a classifier
@@ -878,8 +870,7 @@ def plot_calibration(
 ) -> Figure:
     """Reliability diagram: predicted probability against the observed frequency.
 
-    Introduced in the chapter "Case study: clinical data"
-    (``book/case-clinical.md``). The samples are grouped into ``n_bins`` bins
+    Introduced in the chapter "Case study: clinical data". The samples are grouped into ``n_bins`` bins
     of predicted probability (:func:`sklearn.calibration.calibration_curve`);
     each point is a bin's mean predicted probability (x) and the fraction of
     its samples that are positive (y). A calibrated model's points lie on
@@ -913,9 +904,8 @@ def plot_calibration(
     from sklearn.calibration import calibration_curve
 
     y_true, probabilities = _binary_targets_and_scores(y_true, probabilities, "probabilities")
-    n_bins = positive_int(n_bins, "n_bins", minimum=2)
-    if strategy not in ("quantile", "uniform"):
-        raise ValueError(f"strategy must be 'quantile' or 'uniform'; got {strategy!r}")
+    n_bins = integer(n_bins, "n_bins", minimum=2)
+    strategy = choice(strategy, "strategy", ("quantile", "uniform"))
     fig, axes = _figure(figsize=(5.0, 4.8))
     ax = axes[0, 0]
     for i, (label, values) in enumerate(probabilities.items()):
@@ -976,7 +966,7 @@ def plot_molecule_graphs(
 ) -> Figure:
     """Draw small graphs: one panel each, nodes lettered and coloured by type, bonds as lines.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Padding nodes (all-zero rows of ``A`` and ``X``) are not drawn.
 
     Parameters
@@ -1056,7 +1046,7 @@ def plot_parity(
 ) -> Figure:
     """Predicted against true values, one panel per model, with the line y = x.
 
-    Introduced in the chapter "Graph neural networks" (``book/graph-networks.md``).
+    Introduced in the chapter "Graph neural networks".
     Points on the diagonal are perfect predictions; each panel's title gives
     the model's mean absolute error.
 
@@ -1117,8 +1107,7 @@ def plot_series(
 ) -> Figure:
     """Several curves against one shared axis: time series, or a quantity against length.
 
-    Introduced in the chapter "Sequences and recurrent networks"
-    (``book/recurrent-networks.md``). Curves differ in colour and in line
+    Introduced in the chapter "Sequences and recurrent networks". Curves differ in colour and in line
     style, so they stay apart in grey print.
 
     Parameters
@@ -1168,8 +1157,7 @@ def plot_series(
 def plot_kernels(kernels, titles: Sequence[str] | None = None, ncols: int = 8, shared_scale: bool = True) -> Figure:
     """Small 2-D arrays (convolution kernels or feature maps) in a grid, on a shared diverging scale.
 
-    Introduced in the chapter "Convolutional networks"
-    (``book/convolutional-networks.md``). Positive values are red, negative
+    Introduced in the chapter "Convolutional networks". Positive values are red, negative
     blue and zero white. With ``shared_scale`` one colour scale serves the
     whole grid, so that panels can be compared with each other; otherwise
     each panel is scaled to its own largest absolute value.
@@ -1220,14 +1208,14 @@ def plot_kernels(kernels, titles: Sequence[str] | None = None, ncols: int = 8, s
     return fig
 
 
-# --- Representation learning (book/autoencoders.md) ---------------------------
+# --- Representation learning ------------------------------------------------
 
 
 def plot_codes_2d(codes: Mapping[str, np.ndarray], labels, title: str | None = None) -> Figure:
     """Two-number codes of labelled samples, one panel per method, stacked for narrow screens.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Each sample is a small dot
+    embeddings". Each sample is a small dot
     coloured by its class; each class's label is printed in large type at
     the median of its codes, so the classes can be told apart without
     colour.
@@ -1293,7 +1281,7 @@ def plot_reconstructed_spectra(channels, X, X_hat, titles: Sequence[str]) -> Fig
     """Measured spectra and their reconstructions, one stacked panel per spectrum.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``).
+    embeddings".
 
     Parameters
     ----------
@@ -1341,8 +1329,7 @@ def plot_reconstructed_spectra(channels, X, X_hat, titles: Sequence[str]) -> Fig
 def plot_positional_encoding(pe, title: str | None = None) -> Figure:
     """The sinusoidal positional encoding as a heat map: positions down, columns across.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``).
+    Introduced in the chapter "Attention and transformers".
 
     Parameters
     ----------
@@ -1376,8 +1363,7 @@ def plot_positional_encoding(pe, title: str | None = None) -> Figure:
 def plot_attention_maps(maps, titles: Sequence[str], spans: Mapping[str, tuple[int, int]] | None = None) -> Figure:
     """Attention weights as heat maps, one panel per map: queries down, keys across.
 
-    Introduced in the chapter "Attention and transformers"
-    (``book/attention-and-transformers.md``). Row ``i`` of a map is the
+    Introduced in the chapter "Attention and transformers". Row ``i`` of a map is the
     attention of position ``i`` over all positions; it sums to 1.
 
     Parameters

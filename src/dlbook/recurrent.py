@@ -1,7 +1,6 @@
 """A recurrent layer by hand: the forward pass and backpropagation through time.
 
-Introduced in the chapter "Sequences and recurrent networks"
-(``book/recurrent-networks.md``). Plain NumPy, float64, no framework: the
+Introduced in the chapter "Sequences and recurrent networks". Plain NumPy, float64, no framework: the
 chapter checks both functions against PyTorch's autograd and ``torch.nn.RNN``.
 
 Shapes follow PyTorch's default (time first): a batch of ``N`` sequences of
@@ -40,8 +39,7 @@ def _check_rnn_args(x, h0, W_x, W_h, b):
 def rnn_forward(x, h0, W_x, W_h, b) -> np.ndarray:
     """Run a tanh recurrent layer over a batch of sequences.
 
-    Introduced in the chapter "Sequences and recurrent networks"
-    (``book/recurrent-networks.md``). At every step ``t`` the layer mixes the
+    Introduced in the chapter "Sequences and recurrent networks". At every step ``t`` the layer mixes the
     new input with its previous state,
     ``h_t = tanh(x_t @ W_x + h_{t-1} @ W_h + b)``, with the same weights at
     every step.
@@ -85,8 +83,7 @@ def rnn_forward(x, h0, W_x, W_h, b) -> np.ndarray:
 def rnn_backward(x, h0, W_x, W_h, b, grad_hs):
     """Backpropagation through time for :func:`rnn_forward`.
 
-    Introduced in the chapter "Sequences and recurrent networks"
-    (``book/recurrent-networks.md``). Given the gradient of the loss with
+    Introduced in the chapter "Sequences and recurrent networks". Given the gradient of the loss with
     respect to every hidden state, walk the sequence backwards: at step
     ``t`` the state receives its own gradient plus what flows back from step
     ``t + 1``; the weights, shared by all steps, add up their gradients from

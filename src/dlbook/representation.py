@@ -1,7 +1,7 @@
 """Representations from scratch: PCA, reconstruction error, subspace angles, embeddings.
 
 Introduced in the chapter "Representation learning: autoencoders and
-embeddings" (``book/autoencoders.md``). PCA is the linear baseline every
+embeddings". PCA is the linear baseline every
 autoencoder is measured against; :func:`principal_angles` measures how close
 two subspaces are; :func:`one_hot`, :func:`embedding_lookup` and
 :func:`embedding_backward` show that an embedding layer is a linear layer
@@ -43,7 +43,7 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Principal component analysis through the singular value decomposition.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). The data are centred, the
+    embeddings". The data are centred, the
     centred matrix is factored as ``U S Vt``, and the first rows of ``Vt``
     are the directions of largest variance. Each component's sign is fixed
     so that its largest entry (in absolute value) is positive, as
@@ -88,7 +88,7 @@ def pca_reconstruct(X, components, mean) -> np.ndarray:
     """Project ``X`` on the span of PCA components and map it back to feature space.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). This is PCA used as a linear
+    embeddings". This is PCA used as a linear
     autoencoder: encode ``z = (x - mean) @ components.T``, decode
     ``x_hat = mean + z @ components``.
 
@@ -127,7 +127,7 @@ def reconstruction_error(X, X_hat) -> np.ndarray:
     """Mean squared error of each sample's reconstruction.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Its mean over samples is
+    embeddings". Its mean over samples is
     PyTorch's ``MSELoss`` between ``X_hat`` and ``X``; per sample it is an
     anomaly score.
 
@@ -155,7 +155,7 @@ def principal_angles(A, B) -> np.ndarray:
     """Angles (radians, ascending) between the column spaces of ``A`` and ``B``.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Orthonormal bases ``Qa``, ``Qb``
+    embeddings". Orthonormal bases ``Qa``, ``Qb``
     come from QR decompositions; the cosines of the angles are the singular
     values of ``Qa.T @ Qb``. All angles 0 means the same subspace; an
     angle of pi/2 means a direction of one space is perpendicular to the
@@ -204,7 +204,7 @@ def one_hot(indices, n_categories: int) -> np.ndarray:
     """One row per index: all zeros except a 1 in the index's column.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``).
+    embeddings".
 
     Parameters
     ----------
@@ -232,7 +232,7 @@ def embedding_lookup(W, indices) -> np.ndarray:
     """Row ``indices[i]`` of the table ``W`` for every ``i``: an embedding layer.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). The result equals
+    embeddings". The result equals
     ``one_hot(indices, len(W)) @ W`` without building the one-hot matrix.
 
     Parameters
@@ -261,7 +261,7 @@ def embedding_backward(indices, grad_out, n_categories: int) -> np.ndarray:
     """Gradient of the loss with respect to the embedding table.
 
     Introduced in the chapter "Representation learning: autoencoders and
-    embeddings" (``book/autoencoders.md``). Row ``c`` of the gradient is the
+    embeddings". Row ``c`` of the gradient is the
     sum of ``grad_out`` over the samples of category ``c``; the rows of
     categories absent from the batch are zero. It equals
     ``one_hot(indices, n_categories).T @ grad_out``.

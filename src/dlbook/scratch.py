@@ -1,8 +1,7 @@
 """A neural network in plain NumPy: forward pass, backward pass, one SGD step.
 
-Introduced in the chapter "The forward pass" (``book/forward-pass.md``); the
-backward pass belongs to the chapter "Backpropagation"
-(``book/backpropagation.md``).
+Introduced in the chapter "The forward pass"; the
+backward pass belongs to the chapter "Backpropagation".
 
 Conventions used throughout the book:
 
@@ -23,7 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlbook._checks import as_float_array, binary_labels, in_unit_interval, positive_int, positive_number
+from dlbook._checks import (
+    as_float_array,
+    binary_labels,
+    choice,
+    in_unit_interval,
+    layer_sizes,
+    positive_number,
+)
 from dlbook.activations import ACTIVATIONS, DERIVATIVES, sigmoid
 from dlbook.losses import binary_cross_entropy, mse
 
@@ -48,26 +54,6 @@ LOSSES: dict[str, Callable] = {"mse": mse, "bce": binary_cross_entropy}
 _BCE_EPS = 1e-12
 
 
-def _check_activation(name, argument: str) -> str:
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"{argument} must be one of {sorted(ACTIVATIONS)}; got {name!r}")
-    return name
-
-
-def _check_loss(name) -> str:
-    if not isinstance(name, str) or name not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {name!r}")
-    return name
-
-
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths such as [3, 2, 1]; got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least 2 entries (inputs and outputs); got {list(sizes)}")
-    return [positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-
-
 def _frozen(array: np.ndarray) -> np.ndarray:
     array = array.copy()
     array.setflags(write=False)
@@ -78,7 +64,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Network:
     """A fully connected network: one weight matrix, bias vector and activation per layer.
 
-    Introduced in the chapter "The forward pass" (``book/forward-pass.md``).
+    Introduced in the chapter "The forward pass".
     The network is immutable (a frozen dataclass holding read-only arrays):
     :func:`sgd_step` returns a new network instead of changing this one.
 
@@ -138,7 +124,7 @@ class Network:
                     f"weights[{i}] has {weights[i].shape[1]} outputs but weights[{i + 1}] "
                     f"expects {weights[i + 1].shape[0]} inputs"
                 )
-        activations = [_check_activation(a, f"activations[{i}]") for i, a in enumerate(self.activations)]
+        activations = [choice(a, f"activations[{i}]", ACTIVATIONS) for i, a in enumerate(self.activations)]
         object.__setattr__(self, "weights", tuple(_frozen(W) for W in weights))
         object.__setattr__(self, "biases", tuple(_frozen(b) for b in biases))
         object.__setattr__(self, "activations", tuple(activations))
@@ -185,7 +171,7 @@ class Network:
         >>> net.n_parameters
         11
         """
-        sizes = _check_sizes(sizes)
+        sizes = layer_sizes(sizes)
         n_layers = len(sizes) - 1
         if isinstance(activations, str):
             activations = [activations] * n_layers
@@ -205,8 +191,7 @@ class Network:
 class Trace:
     """Everything the forward pass computed, kept for the backward pass.
 
-    Returned by :func:`forward`; introduced in the chapter "The forward pass"
-    (``book/forward-pass.md``).
+    Returned by :func:`forward`; introduced in the chapter "The forward pass".
 
     Attributes
     ----------
@@ -235,8 +220,7 @@ class Trace:
 class Gradients:
     """Gradients of the loss: ``dW[i]`` and ``db[i]`` match ``weights[i]`` and ``biases[i]``.
 
-    Returned by :func:`backward`; introduced in the chapter "Backpropagation"
-    (``book/backpropagation.md``).
+    Returned by :func:`backward`; introduced in the chapter "Backpropagation".
 
     Examples
     --------
@@ -265,7 +249,7 @@ def _checked_backward_inputs(network: Network, trace: Trace, y, loss: str) -> tu
     """``(y, loss)`` checked against ``trace`` and ``network`` for :func:`backward`."""
     if not isinstance(trace, Trace) or trace.output is None:
         raise TypeError(f"trace must be the Trace returned by forward(network, X); got {type(trace).__name__}")
-    loss = _check_loss(loss)
+    loss = choice(loss, "loss", LOSSES)
     if len(trace.z) != len(network.weights):
         raise ValueError(
             f"trace has {len(trace.z)} layers but network has {len(network.weights)}; "
@@ -283,7 +267,7 @@ def _checked_backward_inputs(network: Network, trace: Trace, y, loss: str) -> tu
 def forward(network: Network, X) -> Trace:
     """Run the forward pass, keeping every layer's ``z`` and ``a``.
 
-    Introduced in the chapter "The forward pass" (``book/forward-pass.md``).
+    Introduced in the chapter "The forward pass".
     Each layer computes ``z = a @ W + b`` and ``a_next = f(z)``.
 
     Parameters
@@ -322,7 +306,7 @@ def forward(network: Network, X) -> Trace:
 def loss_value(network: Network, X, y, loss: str = "mse") -> float:
     """The loss of ``network`` on ``(X, y)``: ``mse`` or binary cross-entropy.
 
-    Introduced in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Introduced in the chapter "Backpropagation".
     This is the number whose gradient :func:`backward` computes.
 
     Parameters
@@ -343,7 +327,7 @@ def loss_value(network: Network, X, y, loss: str = "mse") -> float:
     >>> round(loss_value(net, X, y, "mse"), 4)
     0.8464
     """
-    loss = _check_loss(loss)
+    loss = choice(loss, "loss", LOSSES)
     return LOSSES[loss](y, forward(network, X).output)
 
 
@@ -362,7 +346,7 @@ def _output_delta(output: np.ndarray, z: np.ndarray, y: np.ndarray, loss: str, a
 def backward(network: Network, trace: Trace, y, loss: str = "mse") -> Gradients:
     """Backpropagation: how the loss changes with each weight and each bias of the network.
 
-    Introduced in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Introduced in the chapter "Backpropagation".
     Starting from the output, the error ``delta = dL/dz`` of each layer gives
 
     * ``dW = a_prev.T @ delta`` and ``db = delta.sum(axis=0)``,
@@ -418,7 +402,7 @@ def backward(network: Network, trace: Trace, y, loss: str = "mse") -> Gradients:
 def sgd_step(network: Network, gradients: Gradients, lr: float) -> Network:
     """One step of gradient descent: ``W - lr * dW`` and ``b - lr * db`` for every layer.
 
-    Introduced in the chapter "Backpropagation" (``book/backpropagation.md``).
+    Introduced in the chapter "Backpropagation".
 
     Parameters
     ----------
@@ -469,7 +453,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every entry ``i``:
     slow (two calls of ``f`` per entry) but simple, which makes it the
     standard check of a hand-written backward pass. Introduced in the
-    chapter "Backpropagation" (``book/backpropagation.md``).
+    chapter "Backpropagation".
 
     Parameters
     ----------
@@ -509,8 +493,7 @@ def count_parameters(sizes: Sequence[int]) -> int:
     """Number of weights and biases in a fully connected network of these layer widths.
 
     Each layer has ``n_in * n_out`` weights and ``n_out`` biases.
-    Introduced in the chapter "Neurons, layers and networks"
-    (``book/neurons-and-networks.md``).
+    Introduced in the chapter "Neurons, layers and networks".
 
     Parameters
     ----------
@@ -529,7 +512,7 @@ def count_parameters(sizes: Sequence[int]) -> int:
     >>> count_parameters([784, 16, 16, 10])
     13002
     """
-    sizes = _check_sizes(sizes)
+    sizes = layer_sizes(sizes)
     return int(sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])))
 
 
@@ -538,7 +521,7 @@ def worked_example_network(
 ) -> tuple[Network, np.ndarray, np.ndarray]:
     """The book's hand-worked 3-2-1 network, its input and its target.
 
-    Introduced in the chapter "The forward pass" (``book/forward-pass.md``)
+    Introduced in the chapter "The forward pass"
     and reused in "Backpropagation". Input ``x = (1, 0, 1)``, target 1,
 
     ``W1 = [[0.2, -0.3], [0.4, 0.1], [-0.5, 0.2]]``, ``b1 = (-0.4, 0.2)``,
@@ -565,9 +548,9 @@ def worked_example_network(
     >>> forward(net, X).output.round(4)
     array([[0.4739]])
     """
-    activation = _check_activation(activation, "activation")
+    activation = choice(activation, "activation", ACTIVATIONS)
     output_activation = (
-        activation if output_activation is None else _check_activation(output_activation, "output_activation")
+        activation if output_activation is None else choice(output_activation, "output_activation", ACTIVATIONS)
     )
     network = Network(
         weights=[np.array([[0.2, -0.3], [0.4, 0.1], [-0.5, 0.2]]), np.array([[-0.3], [-0.2]])],
