@@ -303,13 +303,16 @@ def test_sphinx_build_with_W_fails_and_names_the_chapter(tmp_path):
     assert ":tolerance: is required" in result.stderr
 
 
-def test_answers_are_recomputed_when_dlbook_changes(tmp_path, monkeypatch):
-    """A page with a box is re-read when the library's sources change (no stale answers)."""
+def test_answers_are_recomputed_when_a_module_they_use_changes(tmp_path, monkeypatch):
+    """A page with a box is re-read when a dlbook module its expressions name changes (no stale answers)."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(CONF)
-    (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\nplain\n```\n")
-    (src / "chapter.md").write_text("# Chapter\n\n" + exercise(answer_block(":expect: 6 * 7")))
+    (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\narithmetic\nplain\n```\n")
+    (src / "chapter.md").write_text(
+        "# Chapter\n\n" + exercise(answer_block(":expect: dlbook.losses.mse([1.0, 3.0], [0.0, 0.0])"))
+    )
+    (src / "arithmetic.md").write_text("# Arithmetic\n\n" + exercise(answer_block(":expect: 6 * 7"), label="ex-b"))
     (src / "plain.md").write_text("# Plain\n")
 
     def run() -> str:
@@ -323,10 +326,14 @@ def test_answers_are_recomputed_when_dlbook_changes(tmp_path, monkeypatch):
         plain = re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue())
         return re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain)
 
-    assert sorted(run()) == ["chapter", "index", "plain"]
+    assert sorted(run()) == ["arithmetic", "chapter", "index", "plain"]
     assert run() == []  # nothing changed: nothing re-read
-    monkeypatch.setattr(answer, "library_hash", lambda: "changed-library")
-    assert run() == ["chapter"]  # the page with a box, and only it
+    real_key = answer.modules_key
+    monkeypatch.setattr(
+        answer, "modules_key", lambda modules: "edited" if "dlbook.losses" in modules else real_key(modules)
+    )
+    assert run() == ["chapter"]  # the page whose box uses losses, and only it
+    assert run() == []  # read again under the new key: stable
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -325,3 +328,9 @@ def test_to_loader_gives_the_batches_a_sample_by_sample_loader_gives():
         assert len(pairs) == 7
         for (xb, yb), (xp, yp) in pairs:
             assert torch.equal(xb, xp) and torch.equal(yb, yp) and yb.dtype == yp.dtype
+
+
+def test_importing_the_data_sets_does_not_import_torch():
+    """NumPy chapters load their data without paying for PyTorch."""
+    code = "import sys, dlbook.data; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

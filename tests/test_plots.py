@@ -372,3 +372,17 @@ def test_roc_and_calibration_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
     plt.close("all")
+
+
+def test_figures_are_not_registered_with_pyplot():
+    """A chapter glues a figure without it also appearing under the cell, and nothing needs closing."""
+    before = plt.get_fignums()
+    figures = [plots.plot_activations(), plots.plot_confusion_matrix([0, 1, 1], [0, 1, 0])]
+    assert all(isinstance(fig, Figure) for fig in figures)
+    assert plt.get_fignums() == before
+
+
+def test_confusion_matrix_counts_rows_as_true_classes():
+    fig = plots.plot_confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], class_names=["a", "b", "c"])
+    shown = fig.axes[0].images[0].get_array()
+    assert shown.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]

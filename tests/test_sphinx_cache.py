@@ -130,17 +130,10 @@ def test_prune_keeps_one_matching_record_per_chapter(tmp_path):
     assert cache.prune(tmp_path / "nothing", [path]) == 0
 
 
-def test_library_hash_leaves_out_the_sphinx_extensions(monkeypatch, tmp_path):
-    package = tmp_path / "dlbook"
-    (package / "sphinx").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "sphinx" / "ext.py").write_text("A = 1\n")
-    monkeypatch.setattr(cache, "package_dir", lambda: package)
-    before = cache.library_hash()
-    (package / "sphinx" / "ext.py").write_text("A = 2\n")
-    assert cache.library_hash() == before
-    (package / "__init__.py").write_text("B = 1\n")
-    assert cache.library_hash() != before
+def test_modules_key_is_the_source_key_of_importing_those_modules():
+    assert cache.modules_key(["dlbook.losses"]) == cache.source_key(["from dlbook import losses"])
+    assert cache.modules_key(["numpy", "math"]) == cache.source_key([])
+    assert cache.modules_key(["dlbook.losses", "numpy"]) == cache.modules_key(["dlbook.losses"])
 
 
 def test_the_toc_is_read_in_reading_order():

@@ -5,18 +5,19 @@ that stay legible on a phone. Styling is set on each figure and axes
 directly: importing or calling this module never changes matplotlib's
 global style (``rcParams``).
 
-In a chapter, glue the returned figure and close it::
+The figures are plain ``Figure`` objects, not registered with pyplot: a
+chapter glues one without it also appearing under the cell, and nothing
+needs closing::
 
     fig = plot_activations()
     glue("nn_fig_activations", fig, display=False)
-    plt.close(fig)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -57,7 +58,8 @@ MARKERS = ("o", "s", "^", "D", "v")
 
 
 def _figure(ncols: int = 1, nrows: int = 1, figsize: tuple[float, float] = (6.4, 4.0), **kwargs):
-    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", squeeze=False, **kwargs)
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
     fig.set_facecolor("white")
     for ax in axes.flat:
         ax.set_facecolor("white")
@@ -114,12 +116,11 @@ def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), derivat
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_activations
     >>> fig = plot_activations()
     >>> [ax.get_title() for ax in fig.axes]
     ['sigmoid', 'tanh', 'relu']
-    >>> plt.close(fig)
     """
     names = _check_names(names, ACTIVATIONS, "names")
     width = min(9.0, 3.2 * len(names) + 0.6)
@@ -162,12 +163,11 @@ def plot_neuron_response(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_neuron_response
     >>> fig = plot_neuron_response("bias", [-1.0, 0.0, 1.0])
     >>> len(fig.axes[0].lines)
     3
-    >>> plt.close(fig)
     """
     choice(vary, "vary", ("weight", "bias"))
     activation = _check_names(activation, ACTIVATIONS, "activation")[0]
@@ -207,12 +207,11 @@ def plot_log_loss_terms() -> Figure:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_log_loss_terms
     >>> fig = plot_log_loss_terms()
     >>> fig.axes[0].get_xlabel()
     'predicted probability y_hat'
-    >>> plt.close(fig)
     """
     y_hat = np.linspace(0.001, 0.999, 999)
     fig, axes = _figure()
@@ -246,12 +245,11 @@ def plot_loss_curves(history, title: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_loss_curves
     >>> fig = plot_loss_curves({"train": [1.0, 0.5, 0.3], "validation": [1.1, 0.7, 0.6]})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['train', 'validation']
-    >>> plt.close(fig)
     """
     best_epoch = None
     if isinstance(history, Mapping):
@@ -324,14 +322,13 @@ def plot_decision_boundary(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_decision_boundary
     >>> import numpy as np
     >>> X = np.array([[0.0, 0.0], [1.0, 1.0]]); y = np.array([0, 1])
     >>> fig = plot_decision_boundary(lambda P: (P.sum(axis=1) > 1).astype(float), X, y, resolution=20)
     >>> fig.axes[0].get_xlabel()
     'feature 1'
-    >>> plt.close(fig)
     """
     if not callable(predict):
         raise TypeError(f"predict must be a function of an (m, 2) array; got {type(predict).__name__}")
@@ -442,12 +439,11 @@ def plot_descent_path(f: Callable, path, title: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_descent_path
     >>> fig = plot_descent_path(lambda x: (x - 3) ** 2, [0.0, 1.5, 2.25])
     >>> fig.axes[0].get_ylabel()
     'loss f(x)'
-    >>> plt.close(fig)
     """
     if not callable(f):
         raise TypeError(f"f must be the loss function; got {type(f).__name__}")
@@ -482,13 +478,12 @@ def plot_descent_paths(f: Callable, paths: Mapping[str, np.ndarray], title: str 
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_descent_paths
     >>> paths = {"lr = 0.1": [0.0, 0.6, 1.08], "lr = 0.5": [0.0, 3.0, 3.0]}
     >>> fig = plot_descent_paths(lambda x: (x - 3) ** 2, paths)
     >>> [ax.get_title() for ax in fig.axes]
     ['lr = 0.1', 'lr = 0.5']
-    >>> plt.close(fig)
     """
     if not callable(f):
         raise TypeError(f"f must be the loss function; got {type(f).__name__}")
@@ -535,13 +530,12 @@ def plot_image_grid(images, labels, predictions=None, ncols: int = 8, class_name
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_image_grid
     >>> import numpy as np
     >>> fig = plot_image_grid(np.zeros((3, 8, 8)), [0, 1, 2], predictions=[0, 1, 1], ncols=3)
     >>> [ax.get_title() for ax in fig.axes]
     ['0', '1', 'pred 1 (true 2)']
-    >>> plt.close(fig)
     """
     images = as_float_array(images, "images", ndim=3)
     labels = list(np.asarray(labels).reshape(-1))
@@ -597,12 +591,11 @@ def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = No
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_confusion_matrix
     >>> fig = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], class_names=["a", "b", "c"])
     >>> fig.axes[0].get_ylabel()
     'true class'
-    >>> plt.close(fig)
     """
     y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
     y_pred = as_float_array(y_pred, "y_pred", ndim=(1, 2)).reshape(-1)
@@ -619,8 +612,9 @@ def plot_confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = No
         n_classes = len(class_names)
     else:
         class_names = [str(c) for c in range(n_classes)]
-    counts = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(counts, (y_true.astype(int), y_pred.astype(int)), 1)
+    from sklearn.metrics import confusion_matrix
+
+    counts = confusion_matrix(y_true.astype(int), y_pred.astype(int), labels=range(n_classes))
     size = min(6.4, 2.6 + 0.45 * n_classes)
     fig, axes = _figure(figsize=(size + 0.8, size))
     ax = axes[0, 0]
@@ -672,14 +666,13 @@ def plot_regression_fit(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_regression_fit
     >>> import numpy as np
     >>> X = np.linspace(0, 1, 5); y = 2 * X
     >>> fig = plot_regression_fit(X, y, {"model": 2 * X})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['model']
-    >>> plt.close(fig)
     """
     X = as_float_array(X, "X", ndim=(1, 2))
     if X.ndim == 2 and X.shape[1] != 1:
@@ -730,14 +723,13 @@ def plot_function_and_derivative(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> import numpy as np
     >>> from dlbook.plots import plot_function_and_derivative
     >>> x = np.linspace(-2, 2, 41)
     >>> fig = plot_function_and_derivative(x, x ** 2, {"formula": 2 * x, "measured": 2 * x})
     >>> [line.get_label() for line in fig.axes[1].lines[-2:]]
     ['formula', 'measured']
-    >>> plt.close(fig)
     """
     x = as_float_array(x, "x", ndim=1)
     y = as_float_array(y, "y", ndim=1)
@@ -822,12 +814,11 @@ def plot_roc_curves(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_roc_curves
     >>> fig = plot_roc_curves([0, 0, 1, 1], {"model": [0.1, 0.6, 0.4, 0.9]})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['model (AUC 0.750)', 'chance']
-    >>> plt.close(fig)
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -894,12 +885,11 @@ def plot_calibration(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_calibration
     >>> fig = plot_calibration([0, 0, 1, 1], {"model": [0.1, 0.2, 0.7, 0.9]}, n_bins=2)
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [0.0, 1.0]
-    >>> plt.close(fig)
     """
     from sklearn.calibration import calibration_curve
 
@@ -988,7 +978,7 @@ def plot_molecule_graphs(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> import numpy as np
     >>> from dlbook.plots import plot_molecule_graphs
     >>> A = np.array([[[0, 1, 0], [1, 0, 1], [0, 1, 0]]])
@@ -996,7 +986,6 @@ def plot_molecule_graphs(
     >>> fig = plot_molecule_graphs(A, X, titles=["ethanol"])
     >>> [ax.get_title() for ax in fig.axes]
     ['ethanol']
-    >>> plt.close(fig)
     """
     A = as_float_array(A, "A", ndim=3)
     X = as_float_array(X, "X", ndim=3)
@@ -1066,12 +1055,11 @@ def plot_parity(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_parity
     >>> fig = plot_parity([1.0, 2.0], {"model": [1.5, 2.0]})
     >>> fig.axes[0].get_title()
     'model: MAE 0.25'
-    >>> plt.close(fig)
     """
     y_true = as_float_array(y_true, "y_true", ndim=(1, 2)).reshape(-1)
     if not isinstance(predictions, Mapping) or not predictions:
@@ -1126,14 +1114,13 @@ def plot_series(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> import numpy as np
     >>> from dlbook.plots import plot_series
     >>> t = np.arange(5)
     >>> fig = plot_series(t, {"prey": t ** 2, "predators": t + 1.0})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['prey', 'predators']
-    >>> plt.close(fig)
     """
     x = as_float_array(x, "x", ndim=1)
     if not isinstance(curves, Mapping) or not curves:
@@ -1184,7 +1171,6 @@ def plot_kernels(kernels, titles: Sequence[str] | None = None, ncols: int = 8, s
     >>> fig = plot_kernels(np.ones((3, 3, 3)), titles=["a", "b", "c"])
     >>> [ax.get_title() for ax in fig.axes]
     ['a', 'b', 'c']
-    >>> plt.close(fig)
     """
     kernels = as_float_array(kernels, "kernels", ndim=3)
     if titles is not None and len(titles) != len(kernels):
@@ -1235,12 +1221,11 @@ def plot_codes_2d(codes: Mapping[str, np.ndarray], labels, title: str | None = N
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_codes_2d
     >>> fig = plot_codes_2d({"PCA": [[0, 0], [1, 1]], "AE": [[1, 0], [0, 1]]}, [0, 1])
     >>> [ax.get_title() for ax in fig.axes]
     ['PCA', 'AE']
-    >>> plt.close(fig)
     """
     import matplotlib.patheffects as patheffects
 
@@ -1253,7 +1238,7 @@ def plot_codes_2d(codes: Mapping[str, np.ndarray], labels, title: str | None = N
         if values.shape != (len(labels), 2):
             raise ValueError(f"codes[{name!r}] must have shape ({len(labels)}, 2); got {values.shape}")
         checked[str(name)] = values
-    cmap = plt.get_cmap("tab10")
+    cmap = matplotlib.colormaps["tab10"]
     fig, axes = _figure(nrows=len(checked), figsize=(5.0, 3.9 * len(checked)))
     for ax, (name, values) in zip(axes[:, 0], checked.items()):
         for i, label in enumerate(np.unique(labels)):
@@ -1298,12 +1283,11 @@ def plot_reconstructed_spectra(channels, X, X_hat, titles: Sequence[str]) -> Fig
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.plots import plot_reconstructed_spectra
     >>> fig = plot_reconstructed_spectra([0, 1, 2], [[0, 1, 0]], [[0, 0.9, 0.1]], ["a spectrum"])
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['measured', 'reconstructed']
-    >>> plt.close(fig)
     """
     channels = as_float_array(channels, "channels", ndim=1)
     X = as_float_array(X, "X", ndim=2)
@@ -1343,13 +1327,12 @@ def plot_positional_encoding(pe, title: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> from dlbook.attention import positional_encoding
     >>> from dlbook.plots import plot_positional_encoding
     >>> fig = plot_positional_encoding(positional_encoding(40, 32))
     >>> fig.axes[0].get_xlabel()
     'column of the encoding'
-    >>> plt.close(fig)
     """
     pe = as_float_array(pe, "pe", ndim=2)
     fig, axes = _figure(figsize=(5.2, 4.6))
@@ -1382,14 +1365,13 @@ def plot_attention_maps(maps, titles: Sequence[str], spans: Mapping[str, tuple[i
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
+    >>> import matplotlib
     >>> import numpy as np
     >>> from dlbook.plots import plot_attention_maps
     >>> maps = np.full((2, 6, 6), 1 / 6)
     >>> fig = plot_attention_maps(maps, ["head 1", "head 2"], spans={"motif": (1, 3)})
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['head 1', 'head 2']
-    >>> plt.close(fig)
     """
     maps = as_float_array(maps, "maps", ndim=3)
     titles = [str(t) for t in titles]

@@ -55,7 +55,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from dlbook.sphinx.cache import library_hash
+from dlbook.sphinx.cache import modules_key
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +168,11 @@ def parse_tolerance(text: str | None) -> float | None:
     return tolerance
 
 
-def evaluate_expect(expression: str, what: str = ":expect:") -> Any:
-    """Evaluate ``expression`` with ``dlbook`` (and the submodules it names), ``np`` and ``math``."""
+def evaluate_expect(expression: str, what: str = ":expect:", used: set[str] | None = None) -> Any:
+    """Evaluate ``expression`` with ``dlbook`` (and the submodules it names), ``np`` and ``math``.
+
+    The names of the ``dlbook`` modules it refers to are added to ``used``.
+    """
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as err:
@@ -178,6 +181,8 @@ def evaluate_expect(expression: str, what: str = ":expect:") -> Any:
     try:
         for module in _dlbook_modules(tree):
             importlib.import_module(module)
+            if used is not None:
+                used.add(module)
         return eval(compile(tree, "<:expect:>", "eval"), namespace)  # noqa: S307 (author's own code)
     except Exception as err:  # report any failure as a build error that names the directive
         raise AnswerError(f"{what} {expression!r} raised {type(err).__name__}: {err}") from err
@@ -256,15 +261,19 @@ class AnswerDirective(SphinxDirective):
         except AnswerError as err:
             report(self.env, f"{err}", (self.env.docname, self.lineno))
             return []
-        # init_env created this mapping before any page was read.
-        self.env.dlbook_answer_docs[self.env.docname] = library_hash()
+        # init_env created this mapping before any page was read. A page is
+        # keyed by the dlbook modules all its boxes' expressions name.
+        docs = self.env.dlbook_answer_docs
+        modules = frozenset(docs.get(self.env.docname, (frozenset(), ""))[0] | self.used_modules)
+        docs[self.env.docname] = (modules, modules_key(modules))
         return [node]
 
     def build_node(self) -> answer_node:
+        self.used_modules: set[str] = set()
         expression = self.options.get("expect", "").strip()
         if not expression:
             raise AnswerError("the :expect: option is required (a Python expression using dlbook or np)")
-        values = as_answer_values(evaluate_expect(expression))
+        values = as_answer_values(evaluate_expect(expression, used=self.used_modules))
         tolerance = parse_tolerance(self.options.get("tolerance"))
         if tolerance is None:
             if not all_integers(values):
@@ -299,7 +308,9 @@ class AnswerDirective(SphinxDirective):
             parsed = None
             if line.strip().startswith("="):  # the wrong value computed, not typed
                 head, text = split_expression_hint(line.strip()[1:])
-                parsed = [float(v) for v in as_answer_values(evaluate_expect(head, "hint expression"))]
+                parsed = [
+                    float(v) for v in as_answer_values(evaluate_expect(head, "hint expression", used=self.used_modules))
+                ]
             elif colon:
                 try:
                     parsed = parse_numbers(head)
@@ -397,21 +408,18 @@ def visit_answer_html(self, node: answer_node) -> None:
         note.append(f"{size} numbers separated by commas")
     if node["unit"]:
         note.append(node["unit"])
-    attributes = {
-        "class": "dlbook-answer",
-        "id": base,
+    data = {
         "data-expect": ",".join(format_number(v) for v in expect),
         "data-tolerance": format_number(node["tolerance"]),
         "data-kind": "vector" if node["vector"] else "number",
         "data-size": str(size),
         "data-unit": node["unit"],
     }
-    attrs = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attributes.items())
     described = f"{note_id} {feedback_id}" if note else feedback_id
     placeholder = "e.g. 0.1, 0.2, 0.7" if node["vector"] else "e.g. 0.25"
     self.body.append(
-        f"<div {attrs}>"
-        f'<form class="dlbook-answer-form" novalidate>'
+        self.starttag(node, "div", suffix="", CLASS="dlbook-answer", **data)
+        + f'<form class="dlbook-answer-form" novalidate>'
         f'<label class="dlbook-answer-label" for="{input_id}">{html.escape(node["prompt"])}</label>'
         f'<span class="dlbook-answer-row">'
         f'<input class="dlbook-answer-input" id="{input_id}" type="text" autocomplete="off" '
@@ -464,12 +472,21 @@ def merge_info(app: Sphinx, env, docnames, other) -> None:
 
 
 def outdated_docs(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Re-read pages with answer boxes when dlbook changed since they were read."""
+    """Re-read pages with answer boxes when a dlbook module their expressions name changed."""
     docs = getattr(env, "dlbook_answer_docs", {})
-    if not docs:
-        return []
-    current = library_hash()
-    return [d for d, h in docs.items() if h != current and d in env.found_docs and d not in removed]
+    return [
+        docname
+        for docname, entry in docs.items()
+        if docname in env.found_docs and docname not in removed and _stale(entry)
+    ]
+
+
+def _stale(entry) -> bool:
+    """Whether a page's recorded (modules, key) no longer matches the library's files."""
+    if not isinstance(entry, tuple) or len(entry) != 2:
+        return True  # recorded by an older version of this extension
+    modules, key = entry
+    return modules_key(modules) != key
 
 
 def add_static_path(app: Sphinx) -> None:

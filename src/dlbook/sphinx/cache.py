@@ -21,9 +21,9 @@ build, so a plain ``jupyter-book build .`` is as safe as ``make book``:
   match (an older key, an older text) are deleted, so the cache does not
   grow with every edit.
 
-:func:`library_hash` is the one hash of the whole library (everything but
-the Sphinx extensions), for the pages whose content is computed from
-``dlbook`` at build time rather than by executing cells (answer boxes).
+:func:`modules_key` is the same key for a set of module names: pages whose
+content is computed from ``dlbook`` at build time rather than by executing
+cells (answer boxes) use it with the modules their expressions name.
 """
 
 from __future__ import annotations
@@ -176,19 +176,21 @@ def source_key(code_cells: Iterable[str]) -> str:
     modules = set()
     for code in code_cells:
         modules |= imported_modules(code)
+    return modules_key(modules)
+
+
+def modules_key(modules: Iterable[str]) -> str:
+    """The hash of the files of ``modules`` and every ``dlbook`` module they import.
+
+    >>> modules_key([]) == modules_key(["numpy"])
+    True
+    >>> modules_key(["dlbook.losses"]) == modules_key(["dlbook.plots"])
+    False
+    """
+    modules = {name for name in modules if name == "dlbook" or name.startswith("dlbook.")}
     if not modules:
         return _digest([])
     return _digest(module_file(name) for name in module_closure(modules))
-
-
-def library_hash() -> str:
-    """One hash of every library file outside the Sphinx extensions."""
-    root = package_dir()
-    return _digest(
-        path
-        for path in root.rglob("*.py")
-        if "__pycache__" not in path.parts and path.relative_to(root).parts[0] != "sphinx"
-    )
 
 
 def notebook_key(notebook) -> str:
