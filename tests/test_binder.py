@@ -51,7 +51,7 @@ BINDER = ROOT / "binder"
 HTML = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
 VENV_BIN = Path(sys.executable).parent
 CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
-#: The chapter the kernel test runs (the lead's pattern chapter).
+#: The chapter the kernel test runs (a short chapter with code, maths and a figure).
 RUN_CHAPTER = os.environ.get("DLBOOK_BINDER_CHAPTER", "book/loss-functions.md")
 
 

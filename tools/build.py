@@ -68,8 +68,9 @@ def check_chapters(chapters: list[str] | None = None) -> int:
     The check reuses the main execution cache and, when the site has been
     built before, a copy of the main build's Sphinx environment, so only the
     chosen chapters (and pages edited since the last full build) are read
-    again. It uses Sphinx's ``dummy`` builder: references are resolved and
-    every warning is raised, but no HTML is written. Without ``chapters``,
+    again. It uses the ``dlbook-check`` builder (:mod:`dlbook.sphinx.check`):
+    the pages read are resolved and every warning is raised, but no HTML is
+    written and the other pages are not resolved. Without ``chapters``,
     every page changed since the last build is checked (what ``make serve``
     runs before each rebuild).
     """
@@ -89,7 +90,7 @@ def check_chapters(chapters: list[str] | None = None) -> int:
 
     out = BUILD / "check"
     main_env = BUILD / ".doctrees"
-    command = jupyter_book() + ["--builder", "custom", "--custom-builder", "dummy", "--path-output", str(out)]
+    command = jupyter_book() + ["--builder", "custom", "--custom-builder", "dlbook-check", "--path-output", str(out)]
     if (main_env / "environment.pickle").is_file():
         # Start from the full build's environment: only changed pages are read.
         shutil.rmtree(out / "_build" / ".doctrees", ignore_errors=True)
@@ -268,6 +269,10 @@ def kernel_environment() -> None:
         (startup / "00-skip-slow-imports.py").write_text(
             "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # jsonschema then skips IRI checks\n"
         )
+        # ipykernel 7 warns at every start that its local TCP sockets are not
+        # encrypted (one line per chapter in the build's output); the kernels
+        # run on this machine only, so keep their log to errors.
+        (startup.parent / "ipython_kernel_config.py").write_text("c.IPKernelApp.log_level = 'ERROR'\n")
         os.environ["IPYTHONDIR"] = str(BUILD / "ipython")
 
 

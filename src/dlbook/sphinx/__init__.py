@@ -13,6 +13,8 @@
   sentences of each chapter the build checks with :func:`dlbook.claims.check`.
 * :mod:`dlbook.sphinx.didyoumean`: a misspelled glue key or glossary term
   fails the build with the nearest names that exist.
+* :mod:`dlbook.sphinx.check`: the builder of the quick one-chapter check,
+  which resolves only the pages it read.
 * :mod:`dlbook.sphinx.fixes`: workarounds for bugs in the pinned extensions,
   each naming the release it was written for (an incremental build must
   publish the same site as a clean one).
