@@ -220,6 +220,16 @@ def test_a_library_edit_reexecutes_exactly_the_chapters_that_import_it(tmp_path,
 
     assert len(get_cache(str(root / "_build/.jupyter_cache")).list_cache_records()) == 3
 
+    # Whoever executed last (Sphinx itself, for a plain jupyter-book build), the
+    # build script's parallel pre-execution runs the next edit, and Sphinx only
+    # reads its result back: no chapter runs twice.
+    page = root / "book" / "direct.md"
+    page.write_text(page.read_text().replace('"original"', '"again"'))
+    third = build(root)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "pre-executing 1 chapter(s)" in third.stdout
+    assert "Executing notebook" not in third.stdout + third.stderr
+
 
 def test_checking_one_chapter_reuses_the_cache_and_reports_only_its_own_problems(tmp_path):
     broken_ref = chapter("""\

@@ -140,3 +140,18 @@ def test_the_toc_is_read_in_reading_order():
     files = toc_files(ROOT / "_toc.yml")
     assert files[0] == "book/index"
     assert files.index("book/loss-functions") < files.index("book/backpropagation") < files.index("book/glossary")
+
+
+def test_an_older_cache_link_becomes_a_folder_and_keeps_its_records(tmp_path):
+    caches = tmp_path / ".jupyter_caches"
+    (caches / "current").mkdir(parents=True)
+    (caches / "current" / "global.db").write_text("records")
+    (caches / "older").mkdir()
+    link = tmp_path / ".jupyter_cache"
+    link.symlink_to(caches / "current")
+    cache.migrate_cache_folder(link)
+    assert link.is_dir() and not link.is_symlink()
+    assert (link / "global.db").read_text() == "records"
+    assert not caches.exists()
+    cache.migrate_cache_folder(link)  # a folder already: nothing to do
+    assert (link / "global.db").read_text() == "records"

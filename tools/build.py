@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+from dlbook.sphinx.cache import migrate_cache_folder
 from dlbook.sphinx.cellerror import describe_failure
 from dlbook.sphinx.project import has_code_cells, toc_files
 
@@ -179,8 +180,9 @@ def pre_execute(pages: list[str]) -> dict[Path, str]:
     from jupyter_cache.executors import load_executor
 
     timeout = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"].get("timeout", 300)
+    migrate_cache_folder(CACHE)  # before writing into it (Sphinx would do it after)
     cache = get_cache(str(CACHE))
-    pks = [cache.add_nb_to_project(str(source_of(page)), read_data=READER).pk for page in pages]
+    pks = [project_record(cache, source_of(page)).pk for page in pages]
     # A failing chapter is reported once, by report_failures(), not by the executor.
     logger = logging.getLogger("pre-execute")
     logger.addHandler(logging.StreamHandler(sys.stdout))
@@ -198,6 +200,22 @@ def pre_execute(pages: list[str]) -> dict[Path, str]:
         if record.traceback:
             failed[Path(record.uri)] = record.traceback
     return failed
+
+
+def project_record(cache, path: Path):
+    """The cache's project record of ``path``, read with the reader that adds the source key.
+
+    When Sphinx executes a chapter itself (a plain ``jupyter-book build``),
+    myst-nb registers the chapter with its own reader, and jupyter-cache keeps
+    an existing record as it is. A notebook read that way lacks the source
+    key, so what the pre-execution stored would never match what Sphinx
+    looks up, and every chapter would run twice. Such a record is replaced.
+    """
+    record = cache.add_nb_to_project(str(path), read_data=READER)
+    if dict(record.read_data) != READER:
+        cache.remove_nb_from_project(record.pk)
+        record = cache.add_nb_to_project(str(path), read_data=READER)
+    return record
 
 
 def report_failures(failed: dict[Path, str], start: float, before: dict[str, float]) -> int:

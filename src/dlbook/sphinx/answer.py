@@ -526,4 +526,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", outdated_docs)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_page_assets)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -287,13 +287,26 @@ def _wrap_reader(create_nb_reader):
 
 
 def use_real_cache_folder(app, config) -> None:
-    """Earlier builds made ``_build/.jupyter_cache`` a symlink into one cache per
-    library hash; the source keys make that unnecessary. Replace the link by a
-    folder of its own (the old caches go: every key changed anyway)."""
-    path = Path(app.srcdir) / (config.nb_execution_cache_path or ".jupyter_cache")
-    if path.is_symlink():
-        path.unlink()
-        shutil.rmtree(path.parent / ".jupyter_caches", ignore_errors=True)
+    """Sphinx hook for :func:`migrate_cache_folder` (runs before any chapter is read)."""
+    migrate_cache_folder(Path(app.srcdir) / (config.nb_execution_cache_path or ".jupyter_cache"))
+
+
+def migrate_cache_folder(path: Path) -> None:
+    """Turn an older build's cache link into a folder, keeping its records.
+
+    Earlier builds made ``_build/.jupyter_cache`` a symlink into one cache per
+    library hash (``_build/.jupyter_caches/<hash>``). The source keys make
+    that unnecessary: the cache the link points at becomes the folder itself
+    (its records stay valid: they are looked up by key), and the other
+    caches are deleted.
+    """
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    path.unlink()
+    if target.is_dir():
+        shutil.move(str(target), str(path))
+    shutil.rmtree(path.parent / ".jupyter_caches", ignore_errors=True)
 
 
 def remember_key(app, docname: str, source: list[str]) -> None:

@@ -29,6 +29,20 @@ class CheckBuilder(DummyBuilder):
         return []
 
 
+def render_outputs_as_for_html(app: Sphinx, config) -> None:
+    """myst-nb picks an output's MIME type per builder name: use the html choices.
+
+    Every build adds the same entries, so the configuration (and hence
+    the environment the check copies from the full build) stays the same.
+    """
+    from myst_nb.core.render import base_render_priority
+
+    html = base_render_priority()["html"]
+    extra = [(CheckBuilder.name, mime, priority) for mime, priority in html.items()]
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *extra]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_builder(CheckBuilder)
+    app.connect("config-inited", render_outputs_as_for_html)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
