@@ -386,3 +386,17 @@ def test_confusion_matrix_counts_rows_as_true_classes():
     fig = plots.plot_confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], class_names=["a", "b", "c"])
     shown = fig.axes[0].images[0].get_array()
     assert shown.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+
+
+def test_a_kernel_shows_the_figures_as_images_without_pyplot(tmp_path):
+    """In a kernel that never drew with pyplot, a glued Figure must still be a PNG, not its text."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("from dlbook import plots\nplots.plot_activations()")]
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert "image/png" in outputs[0]["data"], json.dumps(outputs)[:300]

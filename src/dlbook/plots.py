@@ -7,7 +7,10 @@ global style (``rcParams``).
 
 The figures are plain ``Figure`` objects, not registered with pyplot: a
 chapter glues one without it also appearing under the cell, and nothing
-needs closing::
+needs closing. In a Jupyter kernel a ``Figure`` is shown as a PNG once
+pyplot has drawn its first figure; importing this module arranges that
+from the start (:func:`_display_figures_as_images`), so a chapter that draws
+only with these functions shows images, not the figures' text::
 
     fig = plot_activations()
     glue("nn_fig_activations", fig, display=False)
@@ -15,6 +18,7 @@ needs closing::
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib
@@ -47,6 +51,24 @@ __all__ = [
     "plot_positional_encoding",
     "plot_attention_maps",
 ]
+
+
+def _display_figures_as_images() -> None:
+    """In IPython, display a ``Figure`` as a PNG, as the inline backend does.
+
+    IPython learns to draw figures when pyplot loads the notebook's backend,
+    at pyplot's first figure; the figures here never go through pyplot. This
+    registers the same PNG formatter, and touches nothing else (no backend,
+    no ``rcParams``). Outside IPython it does nothing.
+    """
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is not None:
+        from IPython.core.pylabtools import select_figure_formats
+
+        select_figure_formats(shell, {"png"})
+
+
+_display_figures_as_images()
 
 TITLE_SIZE = 12
 LABEL_SIZE = 11
