@@ -106,12 +106,14 @@ def page_data(html_dir: Path, path: str, figure: str) -> dict:
 def turn(page, root, label: str, key: str, times: int, *expected: str) -> str:
     """Press ``key`` on the control labelled ``label``; the drawing and the read-out must change."""
     readout = root.locator(".dlbook-explorable-readout")
-    before_text, before_svg = readout.inner_text(), root.locator("svg").inner_html()
+    before_text, before_svg = readout.inner_text(), root.locator("svg.dlbook-explorable-svg").inner_html()
     root.get_by_label(label, exact=True).focus()
     for _ in range(times):
         page.keyboard.press(key)
     expect(readout).not_to_have_text(before_text)
-    assert root.locator("svg").inner_html() != before_svg, f"{label}: {key} did not redraw the figure"
+    assert root.locator("svg.dlbook-explorable-svg").inner_html() != before_svg, (
+        f"{label}: {key} did not redraw the figure"
+    )
     text = readout.inner_text()
     for part in expected:
         assert part in text, f"{label}: read-out {text!r} lacks {part!r}"
@@ -149,7 +151,7 @@ def test_learning_rate_by_keyboard(offline, html_dir):
     turn(page, root, "Learning rate \u03b7", "End", 1, *parts(1.1), "diverges")
     turn(page, root, "Learning rate \u03b7", "ArrowLeft", 10, *parts(1.0), "bounces between the walls")
     turn(page, root, "Learning rate \u03b7", "Home", 1, *parts(0.01))
-    assert root.locator("svg circle").count() == data["num_steps"] + 1
+    assert root.locator("svg.dlbook-explorable-svg circle").count() == data["num_steps"] + 1
     assert errors == [] and blocked == []
 
 
@@ -194,8 +196,8 @@ def test_convolution_by_keyboard(offline, html_dir):
     turn(page, root, "Window position", "ArrowRight", 2, *parts(0, 2))
     turn(page, root, "Kernel", "ArrowDown", 1, *parts(1, 2))
     turn(page, root, "Window position", "End", 1, *parts(1, len(data["kernels"][1]["output"]) - 1))
-    filled = root.locator("svg text.value[data-index]")
-    assert filled.all_inner_texts() == [fmt(v) for v in data["kernels"][1]["output"]]
+    filled = root.locator("svg.dlbook-explorable-svg text.value[data-index]")
+    assert filled.all_text_contents() == [fmt(v) for v in data["kernels"][1]["output"]]
     assert errors == [] and blocked == []
 
 
@@ -221,10 +223,23 @@ def test_fits_a_phone_without_overflow(offline, path, figure):
     assert errors == []
 
 
-@pytest.mark.parametrize(("path", "figure"), EXPLORABLES, ids=IDS)
+#: Figures from dlbook.plots come out as "<Figure size ...>" text, not images, in chapters that never
+#: create a pyplot figure: the kernel registers its PNG formatter only when pyplot first picks its backend.
+TEXT_FIGURES = pytest.mark.xfail(
+    strict=True, reason="dlbook.plots figures render as text in chapters without a pyplot figure"
+)
+FALLBACKS = [
+    pytest.param(path, figure, id=figure, marks=TEXT_FIGURES if figure != "convolution" else ())
+    for path, figure in EXPLORABLES
+]
+
+
+@pytest.mark.parametrize(("path", "figure"), FALLBACKS)
 def test_without_javascript_the_fallback_figure_shows(offline, path, figure):
     page, _, _ = offline(path, javascript=False)
     root = page.locator(f'.dlbook-explorable[data-figure="{figure}"]')
+    expect(root.locator(".dlbook-explorable-fallback figcaption")).to_be_visible()
+    assert root.locator(".dlbook-explorable-fallback img").count() == 1, "the fallback figure has no image"
     root.locator(".dlbook-explorable-fallback img").scroll_into_view_if_needed()
     page.wait_for_function(
         "sel => { const img = document.querySelector(sel); return img && img.complete && img.naturalWidth > 0; }",
@@ -233,4 +248,3 @@ def test_without_javascript_the_fallback_figure_shows(offline, path, figure):
     assert root.locator(".dlbook-explorable-live svg").count() == 0  # the page's script never ran
     layout = page.evaluate((JS / "explorable-layout.js").read_text(), f'.dlbook-explorable[data-figure="{figure}"]')
     assert layout["fallbackShown"] and layout["imageShown"] and not layout["liveShown"], layout
-
