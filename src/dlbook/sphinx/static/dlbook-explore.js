@@ -112,6 +112,9 @@
     });
     svg("text", { x: (box.left + box.right) / 2, y: box.bottom + 30, "text-anchor": "middle" }, g)
       .textContent = labels[0];
+    var middle = (box.top + box.bottom) / 2;
+    svg("text", { x: 10, y: middle, "text-anchor": "middle", transform: "rotate(-90 10 " + middle + ")" }, g)
+      .textContent = labels[1];
     svg("rect", {
       x: box.left, y: box.top, width: box.right - box.left, height: box.bottom - box.top,
     }, parts.clip);
@@ -128,12 +131,12 @@
     var start = Math.max(0, lrs.indexOf(0.1));
     var slider = range(parts, "lr", "Learning rate \u03b7", lrs[0], lrs[lrs.length - 1], step.toPrecision(4), lrs[start]);
     var reach = 1.25 * Math.abs(data.x0);
-    var box = { left: 46, right: 350, top: 8, bottom: 206 };
+    var box = { left: 50, right: 350, top: 8, bottom: 206 };
     var sx = scale(-reach, reach, box.left, box.right);
     var sy = scale(0, reach * reach, box.bottom, box.top);
     var top = Math.pow(10, Math.floor(Math.log10(reach * reach)));
     var plot = axes(parts, box, [-data.x0, 0, data.x0], [0, top * Math.floor(reach * reach / top)], sx, sy,
-      ["x"]);
+      ["x", "loss f(x) = x\u00b2"]);
     svg("polyline", { points: points(data.curve.x, data.curve.y, sx, sy), class: "curve" }, plot);
     var walk = svg("polyline", { class: "path" }, plot);
     var dots = svg("g", { class: "dots" }, plot);
@@ -177,10 +180,10 @@
     var choice = select(parts, "activation", "Activation f", names);
     var weight = range(parts, "w", "Weight w", -data.limit, data.limit, data.step, 1);
     var bias = range(parts, "b", "Bias b", -data.limit, data.limit, data.step, 0);
-    var box = { left: 40, right: 350, top: 8, bottom: 190 };
+    var box = { left: 44, right: 350, top: 8, bottom: 190 };
     var sx = scale(-data.limit, data.limit, box.left, box.right);
     var sy = scale(-1.2, 2.2, box.bottom, box.top);
-    var plot = axes(parts, box, [-data.limit, 0, data.limit], [-1, 0, 1, 2], sx, sy, ["input x"]);
+    var plot = axes(parts, box, [-data.limit, 0, data.limit], [-1, 0, 1, 2], sx, sy, ["input x", "output"]);
     var curve = svg("polyline", { class: "path" }, plot);
     var mark = svg("circle", { r: 4, class: "start" }, plot);
 
