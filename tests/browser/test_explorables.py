@@ -223,18 +223,7 @@ def test_fits_a_phone_without_overflow(offline, path, figure):
     assert errors == []
 
 
-#: Figures from dlbook.plots come out as "<Figure size ...>" text, not images, in chapters that never
-#: create a pyplot figure: the kernel registers its PNG formatter only when pyplot first picks its backend.
-TEXT_FIGURES = pytest.mark.xfail(
-    strict=True, reason="dlbook.plots figures render as text in chapters without a pyplot figure"
-)
-FALLBACKS = [
-    pytest.param(path, figure, id=figure, marks=TEXT_FIGURES if figure != "convolution" else ())
-    for path, figure in EXPLORABLES
-]
-
-
-@pytest.mark.parametrize(("path", "figure"), FALLBACKS)
+@pytest.mark.parametrize(("path", "figure"), EXPLORABLES, ids=[figure for _, figure in EXPLORABLES])
 def test_without_javascript_the_fallback_figure_shows(offline, path, figure):
     page, _, _ = offline(path, javascript=False)
     root = page.locator(f'.dlbook-explorable[data-figure="{figure}"]')
