@@ -88,7 +88,9 @@ def book_parts(toc: Path) -> tuple[str, list[Part]]:
     """The root page and the parts of a jb-book ``_toc.yml``, in reading order."""
     site_map = parse_toc_yaml(str(toc))
     root = site_map.root.docname
-    parts = [Part(tree.caption or "", [d for d in tree.items if isinstance(d, str)]) for tree in site_map[root].subtrees]
+    parts = [
+        Part(tree.caption or "", [d for d in tree.items if isinstance(d, str)]) for tree in site_map[root].subtrees
+    ]
     return root, parts
 
 
@@ -344,7 +346,9 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def start_pages(reader: PdfReader, anchors: list[str]) -> dict[str, int]:
     """The page (from 1) on which each anchor lands, from the PDF's named destinations."""
     destinations = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
-    return {name: reader.get_destination_page_number(destinations[name]) + 1 for name in anchors if name in destinations}
+    return {
+        name: reader.get_destination_page_number(destinations[name]) + 1 for name in anchors if name in destinations
+    }
 
 
 def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str) -> dict:
@@ -382,7 +386,8 @@ def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str)
             page.emulate_media(media="print")
             numbers: dict[str, int] = {}
             printings = 0
-            for printings in range(1, 5):
+            while printings < 4:
+                printings += 1
                 page.pdf(
                     path=str(pdf),
                     format="A4",
@@ -405,7 +410,7 @@ def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str)
                     numbers,
                 )
             else:
-                raise SystemExit("error: the contents' page numbers did not settle after 4 printings")
+                raise SystemExit(f"error: the contents' page numbers did not settle after {printings} printings")
             browser.close()
     finally:
         server.shutdown()
