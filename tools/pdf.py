@@ -20,7 +20,8 @@ equations, diagrams, exercises, glossary, bibliography) with no TeX:
 2. **Print.** Chromium opens the document from a local server (nothing is
    fetched from another host: such a request fails the run), waits until
    MathJax has typeset and every diagram is drawn, and prints it on A4 with
-   page numbers, a PDF outline (parts, chapters, sections) and tags.
+   page numbers, a PDF outline (parts, chapters, sections: Chromium's,
+   renamed with the headings' own text) and tags.
 3. **Page numbers in the contents.** The first printing tells on which page
    each chapter starts (the PDF's named destinations); they are written into
    the contents and the document is printed again, until the numbers agree.
@@ -351,6 +352,48 @@ def start_pages(reader: PdfReader, anchors: list[str]) -> dict[str, int]:
     }
 
 
+#: The text of every heading the document shows, in order: the entries of the PDF's outline.
+HEADINGS_JS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+  .filter((heading) => heading.getClientRects().length > 0)
+  .map((heading) => {
+    const copy = heading.cloneNode(true);  // typeset maths: its MathML text, not MathJax's drawing
+    copy.querySelectorAll("mjx-container").forEach((math) => {
+      const mml = math.querySelector("mjx-assistive-mml");
+      math.replaceWith(mml ? mml.textContent : "");
+    });
+    return copy.textContent.replace(/\\s+/g, " ").trim();
+  })"""
+
+
+def retitle_outline(pdf: Path, headings: list[str]) -> None:
+    """Give the outline's entries their headings' text.
+
+    Chromium builds the outline from the headings, but takes their text from
+    the laid-out lines: a heading that wraps loses the space at the break, and
+    one laid out twice (moved to the next page) is named twice.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=str(pdf))
+    entries = []
+
+    def walk(node) -> None:
+        while node is not None:
+            node = node.get_object()
+            entries.append(node)
+            walk(node.get("/First"))
+            node = node.get("/Next")
+
+    outlines = writer.root_object.get("/Outlines")
+    walk(outlines.get_object().get("/First") if outlines else None)
+    if len(entries) != len(headings):
+        raise SystemExit(f"error: the PDF's outline has {len(entries)} entries for {len(headings)} headings")
+    for entry, heading in zip(entries, headings, strict=True):
+        entry[NameObject("/Title")] = TextStringObject(heading)
+    writer.write(pdf)
+
+
 def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str) -> dict:
     """Print ``document`` to ``pdf``; fill the contents' page numbers and print again until they hold."""
     from playwright.sync_api import sync_playwright
@@ -411,6 +454,7 @@ def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str)
                 )
             else:
                 raise SystemExit(f"error: the contents' page numbers did not settle after {printings} printings")
+            retitle_outline(pdf, page.evaluate(HEADINGS_JS))
             browser.close()
     finally:
         server.shutdown()
