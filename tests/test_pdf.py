@@ -8,6 +8,7 @@ is none or when a chapter has changed since it was printed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,17 @@ PDF = ROOT / "_build" / "pdf" / PDF_NAME
 DOCUMENT = ROOT / "_build" / "pdf" / "book.html"  # what Chromium printed
 PAGES = bookdata.toc_files(ROOT / "_toc.yml")
 CHAPTERS = PAGES[1:]  # the root page is the front matter
+
+
+def _parts() -> dict[str, list[str]]:
+    """{anchor of the part's page in the PDF: its chapters}, in toc order."""
+    import yaml
+
+    parts = yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
+    return {f"print-part-{n}": [c["file"] for c in part["chapters"]] for n, part in enumerate(parts, start=1)}
+
+
+PARTS = _parts()
 
 
 def _why_skip() -> str | None:
@@ -56,7 +68,8 @@ def destinations() -> dict[str, int]:
 
 @cache
 def page_text(number: int) -> str:
-    return " ".join(reader().pages[number].extract_text().split())
+    """A page's text, ligatures (the "ff" of "effect") as letters, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", reader().pages[number].extract_text()).split())
 
 
 def chapter_pages(docname: str) -> range:
@@ -84,7 +97,7 @@ def built_title(docname: str) -> str:
 
 def squeeze(text: str) -> str:
     """Without spaces: text read back from a PDF may lose or add them where lines wrap."""
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def outline_titles(items, depth=0) -> list[tuple[int, str]]:
@@ -117,15 +130,23 @@ def test_chapters_are_numbered_and_start_on_their_own_page_with_their_title():
     assert len(numbered) >= 17, "the parts' chapters carry their numbers"
     for docname in CHAPTERS:
         first = chapter_pages(docname)[0]
-        assert squeeze(page_text(first)).startswith(squeeze(built_title(docname))), docname
+        assert squeeze(built_title(docname)) in squeeze(page_text(first)), docname
 
 
 def test_the_contents_give_each_chapters_page():
+    import yaml
+
     contents = page_text(1)
     assert contents.startswith("Contents")
+    captions = [part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
+    parts = iter(captions)
+    expected = f"About this book {destinations()['index'] + 1}"
     for docname in CHAPTERS:
-        title, page = built_title(docname), chapter_pages(docname)[0] + 1
-        assert re.search(re.escape(squeeze(title)) + rf"[._]*{page}(?!\d)", squeeze(contents)), (docname, page)
+        part = next((p for p in PARTS if PARTS[p][0] == docname), None)
+        if part is not None:
+            expected += f" {next(parts)} {destinations()[part] + 1}"
+        expected += f" {built_title(docname)} {chapter_pages(docname)[0] + 1}"
+    assert squeeze(expected) in squeeze(contents)
 
 
 def test_the_page_count_is_plausible():
@@ -145,7 +166,7 @@ def test_every_internal_link_lands_on_a_page_and_no_reference_is_unresolved():
                 continue
             links += 1
             assert str(annotation["/Dest"]).lstrip("/") in names, annotation["/Dest"]
-    assert links > 1000
+    assert links > 500
     from bs4 import BeautifulSoup
 
     document = BeautifulSoup(DOCUMENT.read_text(encoding="utf-8"), "html.parser")
@@ -215,10 +236,10 @@ def test_solutions_are_in_the_answers_at_the_end_of_their_chapter():
             continue
         assert exercises, docname
         assert all(page in pages for page in mine), f"{docname}: a solution is outside its chapter"
-        assert min(mine) >= max(exercises), f"{docname}: a solution is printed before the last exercise"
-        answers = next(n for n in pages if "Answers and solutions Solution to" in page_text(n))
-        assert answers <= min(mine), f"{docname}: a solution comes before the answers section"
-    loss = text_of("book/loss-functions")
-    exercises, _, answers = loss.partition("Answers and solutions Solution to Exercise")
-    assert "Exercise 4.1" in exercises and "Solution to Exercise 4.1" not in exercises
-    assert "Exercise 4.1" in answers
+        assert min(mine) > max(exercises), f"{docname}: a solution is printed on the page of an exercise"
+        assert "Answers and solutions" in page_text(min(mine)), f"{docname}: the first solution opens the answers"
+    first = destinations()["loss-functions--lf-ex-bce-hand"]
+    answer = next(names[n] for n in solutions if n.startswith("loss-functions--"))
+    assert "Exercise 4.1" in page_text(first)
+    assert "Solution to Exercise 4.1" in page_text(answer)
+    assert not any("Solution to Exercise 4.1" in page_text(n) for n in range(first, answer))
