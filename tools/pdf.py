@@ -36,6 +36,7 @@ import argparse
 import functools
 import html
 import http.server
+import logging
 import os
 import posixpath
 import re
@@ -468,6 +469,7 @@ def print_document(document: Path, pdf: Path, anchors: list[str], chromium: str)
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns about Chromium's trailer size, harmlessly
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-site-copy", action="store_true", help="do not copy the PDF into _build/html")
     args = parser.parse_args(argv)
@@ -488,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(pdf, HTML / PDF_NAME)
     print(
         f"book pdf ok: {pdf.relative_to(ROOT)}, {pages} pages, {len(titles)} parts and chapters, "
-        f"{solutions} solutions in the answers, {result['diagrams']} diagrams; "
+        f"{solutions} solutions in the answers, {result['diagrams']} diagrams drawn in the browser; "
         f"typeset in {result['typeset_s']:.1f} s, printed {result['printings']} times; {time.time() - start:.1f} s"
     )
     return 0
