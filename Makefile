@@ -14,7 +14,7 @@ SOURCES := $(shell find book src -type f -not -path '*/__pycache__/*' -not -name
            _config.yml _toc.yml requirements.txt
 SITE   := _build/html/.built
 
-.PHONY: book test unit lint serve clean bundle bench help
+.PHONY: book test unit lint serve clean bundle bench pdf help
 .DEFAULT_GOAL := help
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "make lint    ruff (lint and format check) and lint-imports (run by make test too)"
 	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
 	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
+	@echo "make pdf     the whole book as one PDF: _build/pdf/deep-learning-step-by-step.pdf, also added to the site"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
@@ -76,6 +77,15 @@ bundle: $(SITE)
 	  cd bundle && $(CURDIR)/$(BIN)/python -m zipfile -c ../deep-learning-step-by-step.zip deep-learning-step-by-step
 	rm -rf _build/bundle
 	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open deep-learning-step-by-step/index.html"
+
+# The whole book as one PDF, printed by Chromium from the built site
+# (tools/pdf.py). It is also copied into _build/html, and the second build
+# adds the site's links to it (every page is written again the first time;
+# nothing is executed).
+pdf: $(SITE)
+	@CHROMIUM="$$($(BIN)/python .ci/browser.py)" && export CHROMIUM && $(BIN)/python tools/pdf.py
+	$(BIN)/python tools/build.py
+	touch $(SITE)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
