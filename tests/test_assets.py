@@ -53,7 +53,7 @@ def test_the_lock_file_pins_what_node_modules_holds():
         (
             "mathjax",
             [
-                "tex-mml-chtml.js",
+                "tex-chtml.js",
                 "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
                 "input/tex/extensions/boldsymbol.js",
             ],

@@ -92,7 +92,7 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
         extensions = ["myst_nb", "sphinxcontrib.mermaid", "dlbook.sphinx.assets"]
         myst_enable_extensions = ["dollarmath"]
         nb_execution_mode = "off"
-        mathjax_path = "npm/mathjax/tex-mml-chtml.js"
+        mathjax_path = "npm/mathjax/tex-chtml.js"
         mermaid_use_local = "npm/mermaid/mermaid.esm.min.mjs"
         dlbook_node_modules = {str(node_modules or "")!r}
         """)
@@ -263,12 +263,12 @@ def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path)
     copied = sorted(str(p.relative_to(npm)) for p in npm.rglob("*") if p.is_file())
     expected = sorted(f"{b.name}/{name}" for b in assets.BUNDLES for name in served(b))
     assert copied == expected  # every bundle, under its own name; no README, no source map
-    assert (npm / "mathjax" / "tex-mml-chtml.js").read_text() == "// mathjax/es5/tex-mml-chtml.js\n"
+    assert (npm / "mathjax" / "tex-chtml.js").read_text() == "// mathjax/es5/tex-chtml.js\n"
     assert f"{len(expected)} files copied from {modules.resolve()}" in status
 
     page = (out / "chapter.html").read_text(encoding="utf-8")
     # the copy exists before pages are written, so Sphinx stamps the script with its checksum
-    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-mml-chtml\.js\?v=[0-9a-f]+"', page)
+    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-chtml\.js\?v=[0-9a-f]+"', page)
     assert 'import mermaid from "./_static/npm/mermaid/mermaid.esm.min.mjs"' in page
     assert not re.search(r'src="https?://[^"]*(mathjax|mermaid)', page, flags=re.I)
 
