@@ -23,7 +23,7 @@ help:
 	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
 	@echo "make lint    ruff (lint and format check) and lint-imports (run by make test too)"
 	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
-	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
+	@echo "make bundle  zip the site and the chapters as notebooks into _build/deep-learning-step-by-step-<version>.zip"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
@@ -68,14 +68,7 @@ serve: $(STAMP)
 	$(BIN)/python tools/serve.py --port $(or $(PORT),8000)
 
 bundle: $(SITE)
-	cd _build && rm -rf deep-learning-step-by-step.zip bundle && mkdir -p bundle && \
-	  cp -R html bundle/deep-learning-step-by-step && \
-	  rm -rf bundle/deep-learning-step-by-step/.doctrees bundle/deep-learning-step-by-step/.buildinfo \
-	    bundle/deep-learning-step-by-step/.built bundle/deep-learning-step-by-step/reports \
-	    bundle/deep-learning-step-by-step/tippy_doi_cache.json && \
-	  cd bundle && $(CURDIR)/$(BIN)/python -m zipfile -c ../deep-learning-step-by-step.zip deep-learning-step-by-step
-	rm -rf _build/bundle
-	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open deep-learning-step-by-step/index.html"
+	$(BIN)/python tools/bundle.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
