@@ -28,7 +28,8 @@ help:
 	@echo "make clean   remove _build (keeps .venv)"
 
 # Set-up: the Python environment, and the browser assets the site serves
-# itself (MathJax, mermaid) plus axe-core for the browser tests, installed
+# itself (MathJax, tippy), mermaid that draws the diagrams during the build,
+# and axe-core for the browser tests, installed
 # from npm exactly as package-lock.json pins them.
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer found; install one, or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
