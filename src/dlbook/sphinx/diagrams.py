@@ -156,9 +156,12 @@ async ({diagrams, config, id, colours}) => {
       const v = vertices.get ? vertices.get(key) : vertices[key];
       return (v && v.text ? v.text : key).trim();
     };
-    const steps = db.getEdges().map(e =>
+    // Invisible links (~~~) only place boxes; a drawing without arrows is described by its boxes.
+    const steps = db.getEdges().filter(e => e.stroke !== 'invisible').map(e =>
       `${label(e.start)} leads to ${label(e.end)}` + (e.text ? ` (${e.text.trim()})` : ''));
-    return {type: diagram.type, description: steps.join('; ')};
+    const boxes = [...(vertices.keys ? vertices.keys() : Object.keys(vertices))].map(label);
+    const description = steps.length ? steps.join('; ') : (boxes.length ? 'boxes ' + boxes.join(', ') : null);
+    return {type: diagram.type, description};
   };
   const results = {};
   for (const {key, code} of diagrams) {
