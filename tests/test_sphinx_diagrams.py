@@ -18,7 +18,8 @@ from dlbook.sphinx import diagrams
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = f"""\
-extensions = ["myst_parser", "dlbook.sphinx.diagrams"]
+extensions = ["myst_nb", "dlbook.sphinx.diagrams"]
+nb_execution_mode = "off"
 dlbook_node_modules = {str(ROOT / "node_modules")!r}
 exclude_patterns = ["_build"]
 """

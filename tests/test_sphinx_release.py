@@ -33,7 +33,7 @@ def project(tmp_path: Path, version: str = "2.3.4") -> Path:
     (tmp_path / "CITATION.cff").write_text(CITATION.format(version=version))
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "dlbook.sphinx.release"]\n')
+    (src / "conf.py").write_text('extensions = ["myst_nb", "dlbook.sphinx.release"]\nnb_execution_mode = "off"\n')
     (src / "index.md").write_text("# Index\n\n```{cite-this-book}\n```\n")
     return src
 
