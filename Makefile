@@ -23,13 +23,14 @@ help:
 	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
 	@echo "make lint    ruff (lint and format check) and lint-imports (run by make test too)"
 	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
-	@echo "make bundle  zip _build/html into _build/deep-learning-step-by-step.zip (offline copy)"
+	@echo "make bundle  zip the site and the chapters as notebooks into _build/deep-learning-step-by-step-<version>.zip"
 	@echo "make pdf     the whole book as one PDF: _build/pdf/deep-learning-step-by-step.pdf, also added to the site"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
 # Set-up: the Python environment, and the browser assets the site serves
-# itself (MathJax, mermaid) plus axe-core for the browser tests, installed
+# itself (MathJax, tippy), mermaid that draws the diagrams during the build,
+# and axe-core for the browser tests, installed
 # from npm exactly as package-lock.json pins them.
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer found; install one, or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
@@ -69,14 +70,7 @@ serve: $(STAMP)
 	$(BIN)/python tools/serve.py --port $(or $(PORT),8000)
 
 bundle: $(SITE)
-	cd _build && rm -rf deep-learning-step-by-step.zip bundle && mkdir -p bundle && \
-	  cp -R html bundle/deep-learning-step-by-step && \
-	  rm -rf bundle/deep-learning-step-by-step/.doctrees bundle/deep-learning-step-by-step/.buildinfo \
-	    bundle/deep-learning-step-by-step/.built bundle/deep-learning-step-by-step/reports \
-	    bundle/deep-learning-step-by-step/tippy_doi_cache.json && \
-	  cd bundle && $(CURDIR)/$(BIN)/python -m zipfile -c ../deep-learning-step-by-step.zip deep-learning-step-by-step
-	rm -rf _build/bundle
-	@echo "wrote _build/deep-learning-step-by-step.zip: unzip it and open deep-learning-step-by-step/index.html"
+	$(BIN)/python tools/bundle.py
 
 # The whole book as one PDF, printed by Chromium from the built site
 # (tools/pdf.py). It is also copied into _build/html, and the second build

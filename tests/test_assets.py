@@ -1,4 +1,4 @@
-"""dlbook.sphinx.assets: the site serves MathJax and mermaid from npm, not a CDN."""
+"""dlbook.sphinx.assets: the site serves MathJax and the hover tips from npm, not a CDN; page fixes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
 
-from dlbook.sphinx import assets
+from dlbook.sphinx import assets, fixes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +39,9 @@ def test_stale_node_modules_say_which_package(tmp_path):
     modules = fake_node_modules(tmp_path, {"mathjax": "3.2.2", "mermaid": "10.0.0"})
     lock = {"packages": {"node_modules/mathjax": {"version": "3.2.2"}, "node_modules/mermaid": {"version": "11.12.1"}}}
     (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+    assets.check_versions(modules, ("mathjax",))
     with pytest.raises(ExtensionError, match=r"mermaid 10\.0\.0 .* pins 11\.12\.1"):
-        assets.check_versions(modules)
+        assets.check_versions(modules, ("mathjax", "mermaid"))
 
 
 def test_the_lock_file_pins_what_node_modules_holds():
@@ -53,12 +54,12 @@ def test_the_lock_file_pins_what_node_modules_holds():
         (
             "mathjax",
             [
-                "tex-mml-chtml.js",
+                "tex-chtml.js",
                 "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
                 "input/tex/extensions/boldsymbol.js",
             ],
         ),
-        ("mermaid", ["mermaid.esm.min.mjs"]),
+        ("tippy", ["tippy-bundle.umd.min.js"]),
     ],
 )
 def test_bundles_hold_the_entry_point_and_what_it_loads(bundle, needed):
@@ -69,10 +70,18 @@ def test_bundles_hold_the_entry_point_and_what_it_loads(bundle, needed):
 
 
 def test_copy_is_skipped_when_nothing_changed(tmp_path):
-    mermaid = next(b for b in assets.BUNDLES if b.name == "mermaid")
-    first = assets.copy_bundle(ROOT / "node_modules", mermaid, tmp_path)
-    assert first > 1 and (tmp_path / "npm" / "mermaid" / "mermaid.esm.min.mjs").is_file()
-    assert assets.copy_bundle(ROOT / "node_modules", mermaid, tmp_path) == 0
+    mathjax = next(b for b in assets.BUNDLES if b.name == "mathjax")
+    first = assets.copy_bundle(ROOT / "node_modules", mathjax, tmp_path)
+    assert first > 1 and (tmp_path / "npm" / "mathjax" / "tex-chtml.js").is_file()
+    assert assets.copy_bundle(ROOT / "node_modules", mathjax, tmp_path) == 0
+
+
+def test_folders_of_libraries_no_longer_served_are_removed(tmp_path):
+    (tmp_path / "npm" / "mermaid").mkdir(parents=True)
+    (tmp_path / "npm" / "mermaid" / "mermaid.min.js").write_text("//")
+    (tmp_path / "npm" / "mathjax").mkdir()
+    assets.remove_stale_bundles(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "npm").iterdir()) == ["mathjax"]
 
 
 def test_inline_scripts_are_written_once():
@@ -80,19 +89,11 @@ def test_inline_scripts_are_written_once():
     again = _JavaScript("", body="const THEBE_JS_URL = 'x'")
     other = _JavaScript("", body="let a = 1")
     context = {"script_files": [config, other, again]}
-    assets.drop_duplicate_scripts(None, "page", "page.html", context, doctree=object())
+    fixes.drop_duplicate_scripts(None, "page", "page.html", context, doctree=object())
     assert context["script_files"] == [config, other]
-
-
-def test_mermaid_loader_is_dropped_where_there_is_no_diagram():
-    loader = _JavaScript(None, body='import mermaid from "./m.mjs";', type="module")
-    for doctree, expected in ((None, []), (object(), [loader])):
-        context = {"script_files": [loader]}
-        assets.drop_duplicate_scripts(None, "search", "search.html", context, doctree)
-        assert context["script_files"] == expected
 
 
 def test_body_fixes_remove_the_mismatched_label_and_deprecated_role():
     context = {"body": '<summary aria-label="Toggle hidden content">\n<div class="citation" role="doc-biblioentry">'}
-    assets.fix_body(None, "page", "page.html", context, None)
+    fixes.fix_body(None, "page", "page.html", context, None)
     assert context["body"] == '<summary>\n<div class="citation" role="listitem">'

@@ -25,8 +25,10 @@ def test_citation_file_has_the_required_fields_and_the_package_version():
 def test_licence_covers_code_and_text_and_the_site_says_so():
     licence = (ROOT / "LICENSE").read_text()
     assert "MIT License" in licence and "CC BY 4.0" in licence
-    footer = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["extra_footer"]
-    assert "CC BY 4.0" in footer and "MIT" in footer
+    footer = (ROOT / "book" / "_templates" / "release.html").read_text()
+    assert "CC BY 4.0" in footer and "MIT" in footer and "{{ release }}" in footer
+    items = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["html_theme_options"]
+    assert "release.html" in items["footer_content_items"]
 
 
 def test_make_help_lists_every_target():

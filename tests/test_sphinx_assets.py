@@ -4,9 +4,9 @@ tests/test_assets.py checks the helpers against the repository's real
 ``node_modules``. These tests use a small fake ``node_modules`` (a few bytes
 per file, so a build copies in milliseconds) and build tiny projects
 in-process in ``tmp_path`` with the extensions the book registers next to
-this one (myst-nb, sphinxcontrib-mermaid). Each build is checked against
+this one (myst-nb, dlbook.sphinx.fixes). Each build is checked against
 what a browser would load: script URLs that resolve to copied files, every
-script once, mermaid only on pages that may have diagrams.
+script once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
-from dlbook.sphinx import assets
+from dlbook.sphinx import assets, fixes
 
 HEADER = textwrap.dedent("""\
     ---
@@ -39,11 +39,6 @@ CHAPTER = HEADER + textwrap.dedent("""\
     # Chapter
 
     The loss is $L = (y - \\hat{y})^2$.
-
-    ```{mermaid}
-    flowchart LR
-      X --> y_hat
-    ```
 
     ```{code-cell} ipython3
     :tags: [hide-input]
@@ -89,11 +84,10 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
     src.mkdir()
     (src / "conf.py").write_text(
         textwrap.dedent(f"""\
-        extensions = ["myst_nb", "sphinxcontrib.mermaid", "dlbook.sphinx.assets"]
+        extensions = ["myst_nb", "dlbook.sphinx.assets", "dlbook.sphinx.fixes"]
         myst_enable_extensions = ["dollarmath"]
         nb_execution_mode = "off"
-        mathjax_path = "npm/mathjax/tex-mml-chtml.js"
-        mermaid_use_local = "npm/mermaid/mermaid.esm.min.mjs"
+        mathjax_path = "npm/mathjax/tex-chtml.js"
         dlbook_node_modules = {str(node_modules or "")!r}
         """)
         + conf
@@ -241,21 +235,21 @@ def test_a_package_with_none_of_the_files_is_an_error(tmp_path):
 
 def test_a_changed_file_is_copied_again(tmp_path):
     modules = fake_node_modules(tmp_path)
-    mermaid = bundle("mermaid")
+    mathjax = bundle("mathjax")
     static = tmp_path / "static"
-    assert assets.copy_bundle(modules, mermaid, static) == len(served(mermaid))
-    assert assets.copy_bundle(modules, mermaid, static) == 0
-    (modules / "mermaid" / "dist" / "mermaid.esm.min.mjs").write_text("// mermaid, a newer build\n")
-    assert assets.copy_bundle(modules, mermaid, static) == 1
-    copied = static / "npm" / "mermaid" / "mermaid.esm.min.mjs"
-    assert copied.read_text() == "// mermaid, a newer build\n"
+    assert assets.copy_bundle(modules, mathjax, static) == len(served(mathjax))
+    assert assets.copy_bundle(modules, mathjax, static) == 0
+    (modules / "mathjax" / "es5" / "tex-chtml.js").write_text("// mathjax, a newer build\n")
+    assert assets.copy_bundle(modules, mathjax, static) == 1
+    copied = static / "npm" / "mathjax" / "tex-chtml.js"
+    assert copied.read_text() == "// mathjax, a newer build\n"
 
 
 # ---------------------------------------------------------------------------
 # In a build
 
 
-def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path):
+def test_a_build_serves_mathjax_and_the_tips_from_its_own_static_folder(tmp_path):
     modules = fake_node_modules(tmp_path)
     out, status, warnings = build(project(tmp_path, modules))
     assert warnings.strip() == ""
@@ -263,17 +257,16 @@ def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path)
     copied = sorted(str(p.relative_to(npm)) for p in npm.rglob("*") if p.is_file())
     expected = sorted(f"{b.name}/{name}" for b in assets.BUNDLES for name in served(b))
     assert copied == expected  # every bundle, under its own name; no README, no source map
-    assert (npm / "mathjax" / "tex-mml-chtml.js").read_text() == "// mathjax/es5/tex-mml-chtml.js\n"
+    assert (npm / "mathjax" / "tex-chtml.js").read_text() == "// mathjax/es5/tex-chtml.js\n"
     assert f"{len(expected)} files copied from {modules.resolve()}" in status
 
     page = (out / "chapter.html").read_text(encoding="utf-8")
     # the copy exists before pages are written, so Sphinx stamps the script with its checksum
-    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-mml-chtml\.js\?v=[0-9a-f]+"', page)
-    assert 'import mermaid from "./_static/npm/mermaid/mermaid.esm.min.mjs"' in page
-    assert not re.search(r'src="https?://[^"]*(mathjax|mermaid)', page, flags=re.I)
+    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-chtml\.js\?v=[0-9a-f]+"', page)
+    assert not re.search(r'src="https?://[^"]*(mathjax|popper|tippy)', page, flags=re.I)
 
 
-def test_pages_load_each_script_once_and_mermaid_only_where_diagrams_can_be(tmp_path):
+def test_pages_load_each_script_once(tmp_path):
     """Sphinx 7.4 writes an inline script added after the builder started twice."""
     conf = textwrap.dedent("""\
         def setup(app):
@@ -287,10 +280,6 @@ def test_pages_load_each_script_once_and_mermaid_only_where_diagrams_can_be(tmp_
         assert page.count("const LATE_CONFIG = 1;") == 1, name
         sources = re.findall(r'<script[^>]* src="([^"]+)"', page)
         assert len(sources) == len(set(sources)), f"{name}: {sources}"
-    chapter = (out / "chapter.html").read_text(encoding="utf-8")
-    assert "import mermaid from" in chapter
-    for name in ("search", "genindex"):  # pages without a doctree
-        assert "import mermaid from" not in (out / f"{name}.html").read_text(encoding="utf-8"), name
 
 
 def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path):
@@ -304,18 +293,12 @@ def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path):
 
 
 def test_a_mathjax_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path), conf='mathjax_path = "npm/mathjax/tex-chtml.js"\n')
+    src = project(tmp_path, fake_node_modules(tmp_path), conf='mathjax_path = "npm/mathjax/tex-svg.js"\n')
     with pytest.raises(
         ExtensionError,
-        match=r"mathjax_path = 'npm/mathjax/tex-chtml\.js' names no file "
+        match=r"mathjax_path = 'npm/mathjax/tex-svg\.js' names no file "
         r"under .*_static",
     ):
-        build(src)
-
-
-def test_a_mermaid_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path), conf='mermaid_use_local = "npm/mermaid/mermaid.min.mjs"\n')
-    with pytest.raises(ExtensionError, match=r"mermaid_use_local = 'npm/mermaid/mermaid\.min\.mjs' names no"):
         build(src)
 
 
@@ -337,5 +320,5 @@ def test_other_builders_need_no_node_modules(tmp_path, no_node_modules):
 @pytest.mark.parametrize("context", [{}, {"script_files": None}, {"script_files": ("a.js", "a.js")}])
 def test_pages_without_a_script_list_are_left_alone(context):
     before = dict(context)
-    assets.drop_duplicate_scripts(None, "page", "page.html", context, doctree=None)
+    fixes.drop_duplicate_scripts(None, "page", "page.html", context, doctree=None)
     assert context == before

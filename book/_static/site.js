@@ -3,6 +3,26 @@
 (() => {
   const here = document.currentScript ? document.currentScript.src : "";
 
+  // 0. Maths in hover tips. Only pages with maths load MathJax; the hover
+  //    tips (sphinx-tippy) call this when a tip opens, and a tip with maths
+  //    on a page without it loads MathJax (the same copy, next to this
+  //    file) the first time.
+  let loading = null;
+  window.dlbookTypeset = (element) => {
+    if (window.MathJax && MathJax.typesetPromise) return MathJax.typesetPromise([element]);
+    if (!element.querySelector(".math")) return Promise.resolve();
+    if (!loading) {
+      loading = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = here.replace(/site\.js(\?.*)?$/, "npm/mathjax/tex-chtml.js");
+        script.onload = () => MathJax.startup.promise.then(resolve);
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading.then(() => MathJax.typesetPromise([element]));
+  };
+
   // 1. Long inline formulas on a phone. MathJax 3 cannot break a formula
   //    over lines, so a long $...$ in running text stuck out of a 390 px
   //    screen (cut off). A formula wider than its paragraph gets the class
@@ -52,41 +72,4 @@
   document.addEventListener("click", (event) => {
     if (event.target.closest(".toggle, .dropdown")) refresh();
   });
-
-  // 3. Diagrams in the offline copy opened from disk (file://). Browsers
-  //    refuse ES modules from file:// pages, so sphinxcontrib-mermaid's
-  //    loader fails there; load mermaid's classic build from the same
-  //    _static folder instead and draw the diagrams that are visible (the
-  //    ones in closed drop-downs when they open), again on a theme change.
-  const drawDiagramsFromDisk = () => {
-    const diagrams = () => [...document.querySelectorAll("pre.mermaid")];
-    if (!diagrams().length) return;
-    diagrams().forEach((el) => { el.dataset.source = el.textContent; });
-    const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
-    let busy = Promise.resolve();
-    const draw = (redo) => {
-      busy = busy.then(async () => {
-        const dark = document.documentElement.dataset.theme === "dark";
-        window.mermaid.initialize({ startOnLoad: false, darkMode: dark, theme: dark ? "dark" : "default" });
-        const todo = diagrams().filter((el) => visible(el) && (redo || el.dataset.processed !== "true"));
-        todo.forEach((el) => { el.removeAttribute("data-processed"); el.textContent = el.dataset.source; });
-        if (todo.length) await window.mermaid.run({ nodes: todo });
-      }).catch((error) => console.warn("mermaid (offline copy):", error));
-    };
-    const classic = document.createElement("script");
-    classic.src = here.replace(/site\.js(\?.*)?$/, "npm/mermaid/mermaid.min.js");
-    classic.onload = () => {
-      draw(false);
-      document.addEventListener("toggle", () => draw(false), true);
-      document.addEventListener("click", (event) => {
-        if (event.target.closest(".toggle, .dropdown")) setTimeout(() => draw(false), 50);
-      });
-      new MutationObserver(() => draw(true)).observe(document.documentElement,
-        { attributes: true, attributeFilter: ["data-theme"] });
-    };
-    document.head.appendChild(classic);
-  };
-  if (location.protocol === "file:" && here) {
-    document.addEventListener("DOMContentLoaded", drawDiagramsFromDisk);
-  }
 })();

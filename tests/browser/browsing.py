@@ -76,22 +76,14 @@ async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
-  // mermaid: every visible diagram processed (hidden ones render when shown).
-  const pending = () => [...document.querySelectorAll('.mermaid')].filter(
-    el => el.getAttribute('data-processed') !== 'true'
-          && !el.hasAttribute('data-mermaid-deferred')
-          && !el.hasAttribute('data-mermaid-render-failed'));
-  while (pending().length && Date.now() - start < 20000) {
-    await new Promise(r => setTimeout(r, 50));
-  }
   await document.fonts.ready;
-  return {math: hasMath, pendingMermaid: pending().length};
+  return {math: hasMath};
 }
 """
 
 
 def settle(page) -> dict:
-    """Wait until MathJax has typeset and every visible mermaid diagram is drawn."""
+    """Wait until MathJax has typeset and the fonts are in (diagrams are drawn at build time)."""
     return page.evaluate(SETTLE_JS)
 
 

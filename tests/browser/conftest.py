@@ -22,7 +22,7 @@ Fixtures (session-wide unless noted):
     ``open_page(path, width=1280, height=900, dark=False, wait=True)`` opens
     ``site_url + path`` in a fresh browser context of that viewport (``dark``
     asks for the dark colour scheme), waits until the page has loaded and,
-    with ``wait``, until MathJax has typeset and mermaid has drawn; it returns
+    with ``wait``, until MathJax has typeset and the fonts are in; it returns
     a :class:`browsing.Visit`. ``visit.page`` is the Playwright page; the visit
     records ``console_errors``, ``page_errors``, ``failed_requests`` (including
     HTTP status >= 400) and ``offhost_requests`` (any URL not on the test
@@ -32,12 +32,13 @@ Helpers in ``browsing.py`` (import them from there, not from this file):
 ``DESKTOP`` and ``PHONE`` (1280 and 390), ``SCREENSHOTS`` (``_build/screenshots``),
 ``AXE_JS`` (axe-core from node_modules, for ``page.add_script_tag(path=...)``),
 :func:`page_id` (``book/forward-pass.html`` -> ``forward-pass``), :func:`settle`
-(wait for MathJax and mermaid) and :func:`new_visit` (``open_page`` for
+(wait for MathJax and the fonts) and :func:`new_visit` (``open_page`` for
 session-scoped use; call ``visit.close()``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -73,15 +74,24 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
-@pytest.fixture(scope="session")
-def site_url(html_dir: Path):
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` on 127.0.0.1 (a free port) while the block runs; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(html_dir: Path):
+    with serve(html_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,7 @@ CONTRAST_JS = """
   const pageBg = parse(getComputedStyle(document.body).backgroundColor);
   const opaque = c => c && c[3] > 0.5;
   const out = [], filtered = [];
-  document.querySelectorAll('.mermaid svg').forEach((svg, d) => {
+  document.querySelectorAll('figure.dlbook-diagram > svg').forEach((svg, d) => {
     for (let a = svg; a; a = a.parentElement) {
       const f = getComputedStyle(a).filter;
       if (f && f !== 'none') { filtered.push(`diagram ${d}: ${f}`); break; }
@@ -154,9 +154,9 @@ def switch_to_dark(page) -> None:
 
 
 def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_dir, toc_pages, open_page):
-    with_diagrams = pages_containing(html_dir, toc_pages, 'class="mermaid"')
+    with_diagrams = pages_containing(html_dir, toc_pages, 'class="dlbook-diagram"')
     with_figures = pages_containing(html_dir, toc_pages, "<figure")
-    assert with_diagrams, "no page of the book has a mermaid diagram"
+    assert with_diagrams, "no page of the book has a diagram"
     pages = sorted(set(with_diagrams[:2] + with_figures[:2]), key=toc_pages.index)
     failures = []
     for path in pages:
@@ -164,7 +164,6 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_di
         page = visit.page
         light = page.evaluate(CONTRAST_JS)
         switch_to_dark(page)
-        page.wait_for_timeout(500)  # mermaid re-renders on the theme change
         settle(page)
         dark = page.evaluate(CONTRAST_JS)
         if dark["pageLum"] > 0.2:
@@ -173,7 +172,7 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_di
             if result["filtered"]:
                 failures.append(
                     f"{visit.url}: a CSS filter changes the diagram colours in {mode} "
-                    f"mode, so what the reader sees is not what mermaid drew: "
+                    f"mode, so what the reader sees is not the diagram's colours: "
                     f"{result['filtered'][:3]}"
                 )
             poor = [f"{l['label']!r} ({l['ratio']:.1f}:1)" for l in result["labels"] if l["ratio"] < 4.5]
@@ -292,12 +291,11 @@ def test_missing_chromium_fails_and_says_how_to_install_it(html_dir, toc_pages):
 # --- the offline copy -------------------------------------------------------
 
 
-def test_offline_copy_opened_from_disk_draws_diagrams_and_maths(browser, html_dir, toc_pages):
+def test_offline_copy_opened_from_disk_shows_diagrams_and_maths(browser, html_dir, toc_pages):
     """`make bundle` promises a copy that works when index.html is opened
-    from disk. Browsers refuse ES modules there, so site.js draws the
-    diagrams with mermaid's classic build; MathJax and its fonts load as is."""
-    pages = pages_containing(html_dir, toc_pages, 'class="mermaid"')
-    assert pages, "no page of the book has a mermaid diagram"
+    from disk: diagrams are inline SVG, MathJax and its fonts load as is."""
+    pages = pages_containing(html_dir, toc_pages, 'class="dlbook-diagram"')
+    assert pages, "no page of the book has a diagram"
     path = pages[0]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -307,18 +305,14 @@ def test_offline_copy_opened_from_disk_draws_diagrams_and_maths(browser, html_di
         url = (html_dir / path).resolve().as_uri()
         page.goto(url, wait_until="load")
         page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('pre.mermaid')].filter(e => e.offsetParent)"
-            ".every(e => e.querySelector('svg'))",
-            timeout=20_000,
-        )
         drawn = page.evaluate(
-            "() => [...document.querySelectorAll('pre.mermaid svg')].filter(s => s.textContent.trim()).length"
+            "() => [...document.querySelectorAll('figure.dlbook-diagram > svg')]"
+            ".filter(s => s.getBoundingClientRect().width > 0 && s.textContent.trim()).length"
         )
         maths = page.evaluate(
             "() => [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length]"
         )
-        assert drawn >= 1, f"{url}: no diagram drawn from disk"
+        assert drawn >= 1, f"{url}: no diagram shown from disk"
         assert maths[0] == 0 or maths[1] == maths[0], f"{url}: maths not typeset from disk: {maths}"
         assert not elsewhere, f"{url}: requests leaving the disk: {elsewhere}"
     finally:

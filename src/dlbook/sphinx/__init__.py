@@ -7,8 +7,13 @@
 * :mod:`dlbook.sphinx.notebooks`: every chapter page offers its executed
   notebook (``.ipynb``) for download, and a chapter with code cells but no
   kernelspec in its front matter fails the build.
-* :mod:`dlbook.sphinx.assets`: serves MathJax and mermaid from the site
-  itself (copied from ``node_modules``), so pages work offline.
+* :mod:`dlbook.sphinx.assets`: serves MathJax and the hover tips' scripts
+  from the site itself (copied from ``node_modules``), so pages work offline.
+* :mod:`dlbook.sphinx.diagrams`: draws every mermaid diagram into an inline
+  SVG while the book is built (one headless Chromium per build, found by
+  :mod:`dlbook.sphinx.browser`), with a text alternative.
+* :mod:`dlbook.sphinx.release`: the version from ``pyproject.toml`` and the
+  ``{cite-this-book}`` directive, from ``CITATION.cff``.
 * :mod:`dlbook.sphinx.claims`: the ``{claims-table}`` directive, how many
   sentences of each chapter the build checks with :func:`dlbook.claims.check`.
 * :mod:`dlbook.sphinx.didyoumean`: a misspelled glue key or glossary term

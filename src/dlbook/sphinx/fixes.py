@@ -15,6 +15,18 @@ there; delete the fix if it is not.
 * :func:`copy_style_sheets_early` (myst-nb 1.4.0, sphinx-exercise 1.2.1):
   a clean build linked their style sheets without the ``?v=`` checksum that
   an incremental build adds, so the two builds wrote different pages.
+* :func:`drop_duplicate_scripts` (Sphinx 7.4.7): some inline scripts were
+  written twice into every page (a SyntaxError in the console).
+* :data:`BODY_FIXES` (myst-nb 1.4.0, Sphinx 7.4.7): two accessibility errors
+  in what they write into every page.
+* :func:`maths_only_where_needed` (sphinx-tippy 0.4.3): with
+  ``tippy_enable_mathjax`` every page loaded MathJax (1.2 MB), maths or not.
+* :func:`size_images` (myst-nb 1.4.0): cell outputs are images without
+  ``width`` and ``height``, so the text below them jumped as each one
+  arrived (layout shift), and every figure of a long page was fetched first.
+* Templates in ``book/_templates`` (pydata-sphinx-theme 0.17.1): the search
+  button and the theme switcher are relabelled (axe:
+  label-content-name-mismatch). Each template says why in its header.
 
 ``tests/test_incremental.py`` builds a small book incrementally and from
 scratch and requires the two sites to be equal; it fails if one of these
@@ -27,6 +39,8 @@ Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
 from __future__ import annotations
 
 import pickle
+import posixpath
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -208,6 +222,142 @@ def copy_style_sheets_early(app: Sphinx) -> None:
     app.connect("builder-inited", copy_style_sheets)
 
 
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Write each inline or linked script once.
+
+    Sphinx 7.4 adds a script registered with ``filename=None`` after the
+    builder started twice (once as ``None``, once as ``''``), so pages declared
+    ``const THEBE_JS_URL`` twice and the browser reported a SyntaxError
+    (sphinx-doc/sphinx#13402, fixed in Sphinx 8.2).
+    """
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    scripts[:] = unique
+
+
+#: Fixes to HTML that extensions write into every page's body, each found by
+#: axe-core (``tests/browser``): (what is written, what is written instead).
+BODY_FIXES = (
+    # myst-nb names the summary of a hidden cell "Toggle hidden content" while
+    # it shows "Show code cell source": label-content-name-mismatch (WCAG
+    # 2.5.3). Without the label, the summary is named by what it shows.
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    # Sphinx 7.4 marks bibliography entries role="doc-biblioentry" inside a
+    # role="list"; that role is deprecated and is not a list item, so the
+    # list has no valid children (aria-required-children, critical).
+    ('role="doc-biblioentry"', 'role="listitem"'),
+)
+
+
+def fix_body(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Apply :data:`BODY_FIXES` to the page's rendered body."""
+    body = context.get("body")
+    if isinstance(body, str):
+        for written, instead in BODY_FIXES:
+            body = body.replace(written, instead)
+        context["body"] = body
+
+
+# ---------------------------------------------------------------------------
+# sphinx-tippy 0.4.3: MathJax only on pages that have maths
+#
+# With ``tippy_enable_mathjax`` sphinx-tippy marks every page as having maths
+# (so that maths inside a hover tip can be typeset), and Sphinx then loads
+# MathJax everywhere. The fix puts back what Sphinx found while reading the
+# page, and makes the tips typeset through ``dlbookTypeset`` (site.js), which
+# loads MathJax on a page without it the first time a tip with maths opens.
+
+TIPPY_TYPESET = "MathJax.typesetPromise([instance.popper]).then(() => {});"
+SITE_TYPESET = "window.dlbookTypeset(instance.popper);"
+
+
+def _remember_page_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    equations = app.env.get_domain("math").data["has_equations"]
+    context["dlbook_has_maths"] = bool(equations.get(pagename))
+
+
+def _restore_page_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "dlbook_has_maths" in context:
+        app.env.get_domain("math").data["has_equations"][pagename] = context["dlbook_has_maths"]
+
+
+def typeset_tips_through_site_js(app: Sphinx, exception) -> None:
+    """After sphinx-tippy wrote its data files: let site.js typeset (and load MathJax if needed)."""
+    folder = Path(app.outdir, "_static", "tippy")
+    if exception is not None or not folder.is_dir():
+        return
+    for path in folder.rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        if TIPPY_TYPESET in text:
+            path.write_text(text.replace(TIPPY_TYPESET, SITE_TYPESET), encoding="utf-8")
+
+
+def maths_only_where_needed(app: Sphinx) -> None:
+    """Register the MathJax fix (see the comment above)."""
+    # sphinx-tippy marks the page at priority 450, sphinx.ext.mathjax reads the mark at 500.
+    app.connect("html-page-context", _remember_page_maths, priority=449)
+    app.connect("html-page-context", _restore_page_maths, priority=451)
+    # After sphinx-tippy writes its files (500) and after save_tippy_state (800).
+    app.connect("build-finished", typeset_tips_through_site_js, priority=850)
+
+
+# ---------------------------------------------------------------------------
+# myst-nb 1.4.0: images with their size, fetched when scrolled to
+#
+# The browser reserves the right space for an image only if the tag says its
+# width and height; a figure far down the page need not be fetched before the
+# reader gets there. Each <img> of a page image gets its pixel size (read from
+# the file) and ``loading="lazy"``; CSS keeps ``max-width: 100%; height: auto``.
+
+IMG_TAG = re.compile(r'<img (?P<attributes>[^>]*?)src="(?P<src>[^"]+)"(?P<rest>[^>]*)>')
+
+
+def _image_sizes(app: Sphinx) -> dict[str, tuple[int, int]]:
+    """``{output file name: (width, height)}`` of the images the builder copies."""
+    from PIL import Image
+
+    sizes = {}
+    for source, name in getattr(app.builder, "images", {}).items():
+        path = Path(app.srcdir, source)
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".webp") and path.is_file():
+            with Image.open(path) as image:
+                sizes[name] = image.size
+    return sizes
+
+
+def size_images(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    if not isinstance(body, str) or "<img " not in body:
+        return
+    sizes = _image_sizes(app)
+
+    def sized(match: re.Match) -> str:
+        tag = match.group(0)
+        size = sizes.get(posixpath.basename(match.group("src")))
+        if size is None or " width=" in tag or " height=" in tag:
+            return tag
+        end = -2 if tag.endswith("/>") else -1
+        return tag[:end].rstrip() + f' width="{size[0]}" height="{size[1]}" loading="lazy"' + tag[end:]
+
+    context["body"] = IMG_TAG.sub(sized, body)
+
+
+def fix_pages(app: Sphinx) -> None:
+    """Register the page fixes: scripts once, and the body fixes."""
+    # After every other handler: sphinx.ext.mathjax adds its script in this event too.
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", fix_body)
+    app.connect("html-page-context", size_images)
+
+
 def remember_bibtex_plugins(app: Sphinx) -> None:
     """Look each pybtex plugin up once per process (the plugins never change during a build)."""
     import functools
@@ -223,4 +373,6 @@ def setup(app: Sphinx) -> dict:
     keep_tippy_tips(app)
     keep_index_entries(app)
     copy_style_sheets_early(app)
+    fix_pages(app)
+    maths_only_where_needed(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
