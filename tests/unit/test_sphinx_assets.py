@@ -3,7 +3,7 @@
 tests/test_assets.py checks the helpers against the repository's real
 ``node_modules``. These tests use a small fake ``node_modules`` (a few bytes
 per file, so a build copies in milliseconds) and build tiny projects
-in-process in ``tmp_path`` with the extensions the book registers next to
+in-process from ``roots/test-assets`` with the extensions the book registers next to
 this one (myst-nb, sphinxcontrib-mermaid). Each build is checked against
 what a browser would load: script URLs that resolve to copied files, every
 script once, mermaid only on pages that may have diagrams.
@@ -15,41 +15,13 @@ import json
 import re
 import sys
 import textwrap
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sphinx.errors import ExtensionError
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import assets
-
-HEADER = textwrap.dedent("""\
-    ---
-    jupytext:
-      text_representation:
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-    """)
-CHAPTER = HEADER + textwrap.dedent("""\
-    # Chapter
-
-    The loss is $L = (y - \\hat{y})^2$.
-
-    ```{mermaid}
-    flowchart LR
-      X --> y_hat
-    ```
-
-    ```{code-cell} ipython3
-    :tags: [hide-input]
-    print("a figure-only cell")
-    ```
-    """)
 
 
 def concrete(pattern: str) -> str:
@@ -84,37 +56,27 @@ def fake_node_modules(
     return modules
 
 
-def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: str = CHAPTER) -> Path:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        textwrap.dedent(f"""\
-        extensions = ["myst_nb", "sphinxcontrib.mermaid", "dlbook.sphinx.assets"]
-        myst_enable_extensions = ["dollarmath"]
-        nb_execution_mode = "off"
-        mathjax_path = "npm/mathjax/tex-mml-chtml.js"
-        mermaid_use_local = "npm/mermaid/mermaid.esm.min.mjs"
-        dlbook_node_modules = {str(node_modules or "")!r}
-        """)
-        + conf
-    )
-    (src / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n")
-    (src / "chapter.md").write_text(chapter)
-    return src
-
-
-def build(src: Path, builder: str = "html") -> tuple[Path, str, str]:
+def build(project, builder: str = "html") -> tuple[Path, str, str]:
     """Build in-process; return the output folder, the status log and the warnings."""
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        builder, srcdir=src, builddir=src.parent / "build", freshenv=True, status=status, warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    plain = [re.sub(r"\x1b\[[0-9;]*m", "", s.getvalue()) for s in (status, warning)]
-    return Path(app.outdir), *plain
+    result = project.build(builder)
+    return result.outdir, result.status, result.warnings
+
+
+def uses(modules: Path | None, conf: str = "") -> str:
+    """conf.py lines: the node_modules to copy from (none: ``""``), then ``conf``."""
+    return f"dlbook_node_modules = {str(modules or '')!r}\n" + conf
+
+
+def soup(out: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((out / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def script_sources(page: BeautifulSoup) -> list[str]:
+    return [script["src"] for script in page.find_all("script", src=True)]
+
+
+def inline_scripts(page: BeautifulSoup) -> str:
+    return "\n".join(script.get_text() for script in page.find_all("script", src=False))
 
 
 @pytest.fixture
@@ -255,9 +217,9 @@ def test_a_changed_file_is_copied_again(tmp_path):
 # In a build
 
 
-def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path):
+def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path, sphinx_project):
     modules = fake_node_modules(tmp_path)
-    out, status, warnings = build(project(tmp_path, modules))
+    out, status, warnings = build(sphinx_project("assets", conf=uses(modules)))
     assert warnings.strip() == ""
     npm = out / "_static" / "npm"
     copied = sorted(str(p.relative_to(npm)) for p in npm.rglob("*") if p.is_file())
@@ -266,69 +228,71 @@ def test_a_build_serves_mathjax_and_mermaid_from_its_own_static_folder(tmp_path)
     assert (npm / "mathjax" / "tex-mml-chtml.js").read_text() == "// mathjax/es5/tex-mml-chtml.js\n"
     assert f"{len(expected)} files copied from {modules.resolve()}" in status
 
-    page = (out / "chapter.html").read_text(encoding="utf-8")
+    page = soup(out, "chapter")
+    sources = script_sources(page)
     # the copy exists before pages are written, so Sphinx stamps the script with its checksum
-    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-mml-chtml\.js\?v=[0-9a-f]+"', page)
-    assert 'import mermaid from "./_static/npm/mermaid/mermaid.esm.min.mjs"' in page
-    assert not re.search(r'src="https?://[^"]*(mathjax|mermaid)', page, flags=re.I)
+    assert any(re.fullmatch(r"_static/npm/mathjax/tex-mml-chtml\.js\?v=[0-9a-f]+", src) for src in sources), sources
+    assert 'import mermaid from "./_static/npm/mermaid/mermaid.esm.min.mjs"' in inline_scripts(page)
+    assert not [src for src in sources if re.match(r"https?://.*(mathjax|mermaid)", src, flags=re.I)]
 
 
-def test_pages_load_each_script_once_and_mermaid_only_where_diagrams_can_be(tmp_path):
+def test_pages_load_each_script_once_and_mermaid_only_where_diagrams_can_be(tmp_path, sphinx_project):
     """Sphinx 7.4 writes an inline script added after the builder started twice."""
     conf = textwrap.dedent("""\
         def setup(app):
             app.connect("builder-inited",
                         lambda app: app.add_js_file(None, body="const LATE_CONFIG = 1;"))
         """)
-    out, _, warnings = build(project(tmp_path, fake_node_modules(tmp_path), conf))
+    out, _, warnings = build(sphinx_project("assets", conf=uses(fake_node_modules(tmp_path), conf)))
     assert warnings.strip() == ""
     for name in ("index", "chapter", "search", "genindex"):
-        page = (out / f"{name}.html").read_text(encoding="utf-8")
-        assert page.count("const LATE_CONFIG = 1;") == 1, name
-        sources = re.findall(r'<script[^>]* src="([^"]+)"', page)
+        page = soup(out, name)
+        assert inline_scripts(page).count("const LATE_CONFIG = 1;") == 1, name
+        sources = script_sources(page)
         assert len(sources) == len(set(sources)), f"{name}: {sources}"
-    chapter = (out / "chapter.html").read_text(encoding="utf-8")
-    assert "import mermaid from" in chapter
+    assert "import mermaid from" in inline_scripts(soup(out, "chapter"))
     for name in ("search", "genindex"):  # pages without a doctree
-        assert "import mermaid from" not in (out / f"{name}.html").read_text(encoding="utf-8"), name
+        assert "import mermaid from" not in inline_scripts(soup(out, name)), name
 
 
-def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path):
-    out, _, warnings = build(project(tmp_path, fake_node_modules(tmp_path)))
+def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path, sphinx_project):
+    out, _, warnings = build(sphinx_project("assets", conf=uses(fake_node_modules(tmp_path))))
     assert warnings.strip() == ""
-    page = (out / "chapter.html").read_text(encoding="utf-8")
-    assert "Toggle hidden content" not in page
-    summary = re.search(r"<summary[^>]*>(.*?)</summary>", page, flags=re.S)
-    assert summary and summary.group(0).startswith("<summary>")
-    assert "Show code cell source" in summary.group(1)
+    page = soup(out, "chapter")
+    assert "Toggle hidden content" not in page.get_text()
+    summary = page.find("summary")
+    assert summary is not None and summary.attrs == {}
+    assert "Show code cell source" in summary.get_text()
 
 
-def test_a_mathjax_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path), conf='mathjax_path = "npm/mathjax/tex-chtml.js"\n')
+def test_a_mathjax_path_that_names_no_copied_file_stops_the_build(tmp_path, sphinx_project):
+    conf = uses(fake_node_modules(tmp_path), 'mathjax_path = "npm/mathjax/tex-chtml.js"\n')
+    project = sphinx_project("assets", conf=conf)
     with pytest.raises(
         ExtensionError,
         match=r"mathjax_path = 'npm/mathjax/tex-chtml\.js' names no file "
         r"under .*_static",
     ):
-        build(src)
+        build(project)
 
 
-def test_a_mermaid_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path), conf='mermaid_use_local = "npm/mermaid/mermaid.min.mjs"\n')
+def test_a_mermaid_path_that_names_no_copied_file_stops_the_build(tmp_path, sphinx_project):
+    conf = uses(fake_node_modules(tmp_path), 'mermaid_use_local = "npm/mermaid/mermaid.min.mjs"\n')
+    project = sphinx_project("assets", conf=conf)
     with pytest.raises(ExtensionError, match=r"mermaid_use_local = 'npm/mermaid/mermaid\.min\.mjs' names no"):
-        build(src)
+        build(project)
 
 
-def test_without_node_modules_the_build_stops_before_reading_any_page(tmp_path, no_node_modules):
-    src = project(tmp_path, None)
+def test_without_node_modules_the_build_stops_before_reading_any_page(tmp_path, sphinx_project, no_node_modules):
+    project = sphinx_project("assets", conf=uses(None))
     with pytest.raises(ExtensionError, match="npm ci"):
-        build(src)
+        build(project)
     assert not (tmp_path / "build" / "html" / "chapter.html").exists()
     assert not list((tmp_path / "build").rglob("*.doctree"))
 
 
-def test_other_builders_need_no_node_modules(tmp_path, no_node_modules):
-    out, _, warnings = build(project(tmp_path, None), builder="text")
+def test_other_builders_need_no_node_modules(sphinx_project, no_node_modules):
+    out, _, warnings = build(sphinx_project("assets", conf=uses(None)), builder="text")
     assert warnings.strip() == ""
     assert "The loss is" in (out / "chapter.txt").read_text(encoding="utf-8")
     assert not (out / "_static").exists()

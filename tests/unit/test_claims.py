@@ -7,12 +7,10 @@ with sphinx_external_toc, as the book uses it.
 from __future__ import annotations
 
 import textwrap
-from io import StringIO
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
 import bookdata
 from dlbook import claims
@@ -92,28 +90,11 @@ def test_chapter_claims_counts_code_cells_only(tmp_path):
     assert chapter_claims(path) == 3
 
 
-def test_claims_table_lists_chapters_with_code_in_toc_order(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "sphinx_external_toc", "dlbook.sphinx.claims"]\n'
-        'external_toc_path = "_toc.yml"\nnb_execution_mode = "off"\nexclude_patterns = ["_build"]\n'
-    )
-    (src / "_toc.yml").write_text(
-        "root: index\nsubtrees:\n  - entries:\n      - file: zeta\n      - file: alpha\n      - file: prose\n"
-    )
-    (src / "index.md").write_text("# Index\n\n```{claims-table}\n```\n")
-    (src / "zeta.md").write_text(COUNTED)
-    (src / "alpha.md").write_text(chapter("# Alpha\n\n```{code-cell} ipython3\nprint(1)\n```\n"))
-    (src / "prose.md").write_text("# Prose only\n\nNo code here.\n")
-    warning = StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=warning)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in warning.getvalue(), warning.getvalue()
-    soup = BeautifulSoup((tmp_path / "build" / "html" / "index.html").read_text(), "html.parser")
+def test_claims_table_lists_chapters_with_code_in_toc_order(sphinx_project):
+    pages = {"zeta.md": COUNTED, "alpha.md": chapter("# Alpha\n\n```{code-cell} ipython3\nprint(1)\n```\n")}
+    result = sphinx_project("claims", pages).build(fresh=False)
+    assert "WARNING" not in result.warnings, result.warnings
+    soup = BeautifulSoup(result.page("index"), "html.parser")
     rows = [
         [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
         for row in soup.select("table.claims-table tbody tr")

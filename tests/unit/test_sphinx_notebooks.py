@@ -1,25 +1,27 @@
 """dlbook.sphinx.notebooks: the front-matter check and the ``.ipynb`` download.
 
 The helpers are tested directly; the events through small in-process Sphinx
-builds in ``tmp_path`` (myst-nb and the extension, as the book registers
-them). Execution is avoided where it is not the point: in cache mode the
+builds of ``roots/test-notebooks`` (myst-nb and the extension, as the book
+registers them). Execution is avoided where it is not the point: in cache mode the
 jupyter-cache is seeded with an "executed" notebook whose output no kernel
 would print, so a download that carries it must have come from the cache.
 One test runs a real kernel (``force`` mode, about a second).
-tests/test_binder.py checks the same download through a subprocess build.
+The last tests build through ``python -m sphinx -W`` in a subprocess, as a
+reader's or CI's plain build would.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from io import StringIO
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import jupytext
 import nbformat
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 import bookdata
 from dlbook.sphinx import notebooks
@@ -32,40 +34,25 @@ CHAPTER = HEADER + "# Chapter\n\nText.\n\n```{code-cell} ipython3\nprint(6 * 7)\
 # Helpers
 
 
-def project(tmp_path: Path, pages: dict[str, str], mode: str = "off", conf: str = "") -> Path:
-    """A Sphinx source folder: conf.py, an index whose toctree lists ``pages``, the pages.
+def project(sphinx_project, pages: dict[str, str], mode: str = "off", conf: str = ""):
+    """roots/test-notebooks with an index whose toctree lists ``pages``, and the pages.
 
     A page name with a suffix (``other.rst``) is written as is; others get ``.md``.
+    The jupyter-cache is ``tmp_path / "cache"``.
     """
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "dlbook.sphinx.notebooks"]\n'
-        f'nb_execution_mode = "{mode}"\n'
-        f'nb_execution_cache_path = "{tmp_path / "cache"}"\n'
-        'exclude_patterns = ["_build"]\n' + conf
-    )
     names = [Path(name).stem for name in pages]
-    (src / "index.md").write_text("# Index\n\n```{toctree}\n" + "\n".join(names) + "\n```\n")
-    for name, text in pages.items():
-        (src / (name if Path(name).suffix else f"{name}.md")).write_text(text)
-    return src
+    files = {(name if Path(name).suffix else f"{name}.md"): text for name, text in pages.items()}
+    files["index.md"] = "# Index\n\n```{toctree}\n" + "\n".join(names) + "\n```\n"
+    return sphinx_project("notebooks", files, conf=f'nb_execution_mode = "{mode}"\n' + conf)
 
 
-def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[SphinxTestApp, str]:
-    """Build in-process into ``src/../build``; return the app and the warnings."""
-    warning = StringIO()
-    app = SphinxTestApp(
-        builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=StringIO(), warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app, re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+def build(project, builder: str = "html", fresh: bool = True):
+    """Build in-process into ``tmp_path / "build"``; return the app and the warnings."""
+    result = project.build(builder, fresh=fresh)
+    return result.app, result.warnings
 
 
-def download(app: SphinxTestApp, docname: str = "chapter") -> nbformat.NotebookNode:
+def download(app, docname: str = "chapter") -> nbformat.NotebookNode:
     return nbformat.read(Path(app.outdir) / "_sources" / f"{docname}.ipynb", as_version=4)
 
 
@@ -222,9 +209,9 @@ def test_executed_notebook_reads_jupyter_execute_outside_cache_mode(tmp_path):
 # The front-matter check in a build
 
 
-def test_build_error_names_a_chapter_with_code_but_no_kernelspec(tmp_path):
+def test_build_error_names_a_chapter_with_code_but_no_kernelspec(sphinx_project):
     src = project(
-        tmp_path,
+        sphinx_project,
         {
             "chapter": CELL,  # code cells, no front matter
             "glossary": "# Glossary\n\nNo code, so no kernelspec needed.\n",
@@ -262,10 +249,10 @@ def seed_cache(tmp_path: Path, text: str, printed: str) -> None:
     )
 
 
-def test_download_takes_outputs_from_the_cache_in_cache_mode(tmp_path):
+def test_download_takes_outputs_from_the_cache_in_cache_mode(tmp_path, sphinx_project):
     """The book's mode: on a cache hit myst-nb writes jupyter_execute/ without outputs."""
     seed_cache(tmp_path, CHAPTER, "42, from the cache\n")
-    src = project(tmp_path, {"chapter": CHAPTER, "plain": "# Plain\n\nNo code.\n"}, mode="cache")
+    src = project(sphinx_project, {"chapter": CHAPTER, "plain": "# Plain\n\nNo code.\n"}, mode="cache")
     app, warnings = build(src)
     assert warnings.strip() == ""
     assert "42, from the cache" in (Path(app.outdir) / "chapter.html").read_text(encoding="utf-8")
@@ -284,19 +271,21 @@ def test_download_takes_outputs_from_the_cache_in_cache_mode(tmp_path):
     assert not (Path(app.outdir) / "_sources" / "plain.ipynb").exists()
 
 
-def test_download_of_a_chapter_excluded_from_execution_in_cache_mode(tmp_path):
+def test_download_of_a_chapter_excluded_from_execution_in_cache_mode(tmp_path, sphinx_project):
     """Not in the cache (KeyError): the download is still written, without outputs."""
-    src = project(tmp_path, {"chapter": CHAPTER}, mode="cache", conf='nb_execution_excludepatterns = ["chapter.md"]\n')
+    src = project(
+        sphinx_project, {"chapter": CHAPTER}, mode="cache", conf='nb_execution_excludepatterns = ["chapter.md"]\n'
+    )
     app, warnings = build(src)
     assert warnings.strip() == ""
     [cell] = code_cells(download(app))
     assert cell.source == "print(6 * 7)" and cell.outputs == []
 
 
-def test_download_takes_outputs_from_jupyter_execute_in_force_mode(tmp_path):
+def test_download_takes_outputs_from_jupyter_execute_in_force_mode(tmp_path, sphinx_project):
     """A real kernel runs the chapter; the download carries what it printed."""
     text = CHAPTER.replace("print(6 * 7)", "import math\nprint(math.factorial(5))")
-    src = project(tmp_path, {"chapter": text}, mode="force")
+    src = project(sphinx_project, {"chapter": text}, mode="force")
     app, warnings = build(src)
     assert warnings.strip() == ""
     [cell] = code_cells(download(app))
@@ -304,10 +293,10 @@ def test_download_takes_outputs_from_jupyter_execute_in_force_mode(tmp_path):
     assert cell.execution_count == 1
 
 
-def test_download_without_an_executed_notebook_warns_and_has_no_outputs(tmp_path):
+def test_download_without_an_executed_notebook_warns_and_has_no_outputs(tmp_path, sphinx_project):
     import shutil
 
-    src = project(tmp_path, {"chapter": CHAPTER})
+    src = project(sphinx_project, {"chapter": CHAPTER})
     app, warnings = build(src)
     assert warnings.strip() == ""
     shutil.rmtree(Path(app.outdir).parent / "jupyter_execute")
@@ -322,8 +311,8 @@ def test_download_without_an_executed_notebook_warns_and_has_no_outputs(tmp_path
     assert cell.source == "print(6 * 7)" and cell.outputs == []
 
 
-def test_download_that_disagrees_with_the_execution_is_a_build_error(tmp_path):
-    src = project(tmp_path, {"chapter": CHAPTER})
+def test_download_that_disagrees_with_the_execution_is_a_build_error(tmp_path, sphinx_project):
+    src = project(sphinx_project, {"chapter": CHAPTER})
     app, _ = build(src)
     stale = Path(app.outdir).parent / "jupyter_execute" / "chapter.ipynb"
     nbformat.write(executed(CHAPTER.replace("6 * 7", "6 * 9"), "54\n"), stale)
@@ -337,21 +326,84 @@ def test_download_that_disagrees_with_the_execution_is_a_build_error(tmp_path):
     assert not (Path(app.outdir) / "_sources" / "chapter.ipynb").exists()  # no wrong outputs
 
 
-def test_only_markdown_chapters_get_a_download(tmp_path):
+def test_only_markdown_chapters_get_a_download(tmp_path, sphinx_project):
     """An .rst page is not a notebook: it gets no .ipynb download."""
     rst = "Other\n=====\n\nA page written in reStructuredText.\n"
-    src = project(tmp_path, {"chapter": CHAPTER, "other.rst": rst})
+    src = project(sphinx_project, {"chapter": CHAPTER, "other.rst": rst})
     app, warnings = build(src)
     assert warnings.strip() == ""
     assert (Path(app.outdir) / "_sources" / "chapter.ipynb").is_file()
     assert not (Path(app.outdir) / "_sources" / "other.ipynb").exists()
 
 
-def test_no_download_for_other_builders_or_a_failed_build(tmp_path):
-    src = project(tmp_path, {"chapter": CHAPTER})
+def test_no_download_for_other_builders_or_a_failed_build(tmp_path, sphinx_project):
+    src = project(sphinx_project, {"chapter": CHAPTER})
     app, warnings = build(src, builder="text")
     assert warnings.strip() == ""
     assert (Path(app.outdir) / "chapter.txt").is_file()
     assert not list(Path(app.outdir).rglob("*.ipynb"))
     # a build that raised writes nothing and does not touch the app at all
     assert notebooks.write_notebooks(object(), RuntimeError("the build failed")) is None
+
+
+# ---------------------------------------------------------------------------
+# Through a subprocess build with -W: the kernelspec check and the download
+
+KERNELSPEC = "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+# The chapter front matter with a slot where the kernelspec goes.
+assert KERNELSPEC in bookdata.FRONT_MATTER
+SLOTTED = bookdata.FRONT_MATTER.replace(KERNELSPEC, "{kernelspec}")
+CELLS = "# Chapter\n\nText.\n\n```{code-cell} ipython3\nprint(6 * 7)\n```\n"
+
+
+def sphinx_build(src: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    "text, missing",
+    [
+        (SLOTTED.format(kernelspec="") + CELLS, "no kernelspec"),
+        (CELLS, "no kernelspec"),
+        ("---\n" + KERNELSPEC + "---\n" + CELLS, "no jupytext header"),
+    ],
+    ids=["no-kernelspec", "no-front-matter", "no-jupytext-header"],
+)
+def test_a_chapter_without_kernelspec_fails_the_build_named(tmp_path, sphinx_project, text, missing):
+    result = sphinx_build(project(sphinx_project, {"chapter": text}).src, tmp_path / "out")
+    assert result.returncode != 0
+    assert re.search(rf"chapter\.md:1: ERROR: chapter\.md has code cells but .*{missing}", result.stderr), result.stderr
+
+
+def test_a_chapter_without_code_needs_no_kernelspec(tmp_path, sphinx_project):
+    result = sphinx_build(project(sphinx_project, {"chapter": "# Glossary\n\nNo code here.\n"}).src, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_download_has_jupytext_cells_and_the_executed_outputs(tmp_path, sphinx_project):
+    """In cache mode (the book's), outputs come from the jupyter-cache.
+
+    The second build re-reads the page (-E) and takes its outputs from the
+    cache; myst-nb 1.4 then writes jupyter_execute/chapter.ipynb without
+    outputs, so this is the case the extension must get right.
+    """
+    src = project(sphinx_project, {"chapter": SLOTTED.format(kernelspec=KERNELSPEC) + CELLS}, mode="cache").src
+    for extra in ([], ["-E"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-W", "-q", *extra, "-b", "html", str(src), str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        notebook = json.loads((tmp_path / "out" / "_sources" / "chapter.ipynb").read_text())
+        [code] = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert "".join(code["source"]) == "print(6 * 7)"
+        assert "".join(code["outputs"][0]["text"]) == "42\n"
+        assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+        assert "jupytext" in notebook["metadata"]  # cells as jupytext reads them

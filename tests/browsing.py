@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests (the fixtures are in conftest.py)."""
+"""Helpers shared by the browser tests (their fixtures are in tests/browser/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bookdata  # tests/bookdata.py: the build's own toc reader
+import bookdata
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = bookdata.ROOT
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
