@@ -10,14 +10,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 import torch
 from sklearn.model_selection import train_test_split
 
 from bookdata import close, glued
 from dlbook import data, models
-
-pytestmark = pytest.mark.site
 
 
 class TestGeneralization:

@@ -16,8 +16,6 @@ import pytest
 from bookdata import close, glued
 from dlbook import attention, models
 
-pytestmark = pytest.mark.site
-
 #: NumPy against PyTorch in float64 (today about 3e-16; nn.MultiheadAttention 2e-16).
 MAX_TORCH_DIFFERENCE = 1e-12
 #: Without scaling the largest of 16 weights at d = 256 averages about 0.92; with it about 0.25.

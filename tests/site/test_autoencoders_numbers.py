@@ -15,8 +15,6 @@ import pytest
 from bookdata import glued
 from dlbook import models
 
-pytestmark = pytest.mark.site
-
 #: From-scratch code against the libraries: rounding error only.
 MAX_LIBRARY_DIFFERENCE = 1e-10
 #: The 2-number autoencoder rebuilds the test digits with at least this much less error than PCA.

@@ -1,6 +1,6 @@
 """The built book speaks to its readers, and every chapter's claims are checked.
 
-Reads _build/html (written by `make book`).
+Reads the built site (``html_dir``, written by `make book`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import bookdata
 from dlbook.sphinx.claims import chapter_claims
 from dlbook.sphinx.notebooks import has_code_cells
 
-pytestmark = pytest.mark.site
-
 ROOT = bookdata.ROOT
-HTML = bookdata.HTML
 SOURCES = re.compile(r"lecture notes|course notes", re.IGNORECASE)
 
 
@@ -29,16 +26,15 @@ def chapters_with_code() -> list[str]:
     ]
 
 
-def test_no_page_speaks_of_the_notes_the_book_was_planned_from():
-    bookdata.require_build()
+def test_no_page_speaks_of_the_notes_the_book_was_planned_from(html_dir):
     found = []
-    for path in sorted(HTML.rglob("*")):
+    for path in sorted(html_dir.rglob("*")):
         if path.suffix not in {".html", ".ipynb", ".md", ".js", ".txt"} or not path.is_file():
             continue
-        if "_static" in path.relative_to(HTML).parts[:1] and path.suffix == ".js" and "tippy" not in str(path):
+        if "_static" in path.relative_to(html_dir).parts[:1] and path.suffix == ".js" and "tippy" not in str(path):
             continue  # vendored libraries
         for match in SOURCES.finditer(path.read_text(encoding="utf-8", errors="replace")):
-            found.append(f"{path.relative_to(HTML)}: ...{match.group(0)}...")
+            found.append(f"{path.relative_to(html_dir)}: ...{match.group(0)}...")
     assert not found, "\n".join(found)
 
 
@@ -53,9 +49,8 @@ def test_every_chapter_with_code_checks_its_claims(name):
     )
 
 
-def test_the_colophon_table_counts_what_the_sources_hold():
-    bookdata.require_build()
-    page = HTML / "book" / "how-this-book-was-built.html"
+def test_the_colophon_table_counts_what_the_sources_hold(html_dir):
+    page = html_dir / "book" / "how-this-book-was-built.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     # The colophon's own row links to itself ("#").
     shown = {

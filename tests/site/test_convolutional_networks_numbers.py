@@ -13,8 +13,6 @@ import pytest
 from bookdata import glued
 from dlbook import convolution
 
-pytestmark = pytest.mark.site
-
 #: Largest difference from PyTorch the chapter may show (float64 rounding error).
 MAX_DIFF_FROM_TORCH = 1e-12
 #: Cells, 600 test images, two seeds: the CNN's mean accuracy (today about

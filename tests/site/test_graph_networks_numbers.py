@@ -17,8 +17,6 @@ import pytest
 from bookdata import close, glued
 from dlbook import data, graphs, models
 
-pytestmark = pytest.mark.site
-
 #: NumPy against PyTorch in float64, forward and backward (today about 2e-15).
 MAX_TORCH_DIFFERENCE = 1e-12
 #: The GCN module's first layer against graphs.graph_conv, in float32 (today about 1e-7).

@@ -10,38 +10,33 @@ use them, for a person (or a scheduled job) to check.
 from __future__ import annotations
 
 from collections import defaultdict
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-import pytest
-
-pytestmark = pytest.mark.site
+from bs4 import BeautifulSoup
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 SKIPPED_DIRS = {"_static", "_sources", "_images", "reports"}
 
 
-class PageParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
+@dataclass
+class Page:
+    """The anchors (``id`` and ``name`` values) of a page and the links it makes."""
 
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        for key in ("id", "name"):
-            if attributes.get(key):
-                self.ids.add(attributes[key])
-        wanted = LINK_ATTRIBUTES.get(tag)
-        if wanted and attributes.get(wanted):
-            self.links.append(attributes[wanted])
+    ids: set[str]
+    links: list[str]
 
 
-def parse(path: Path) -> PageParser:
-    parser = PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    return parser
+def parse(path: Path) -> Page:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
+    ids = {tag[key] for key in ("id", "name") for tag in soup.find_all(attrs={key: True}) if tag[key]}
+    links = [
+        tag[LINK_ATTRIBUTES[tag.name]]
+        for tag in soup.find_all(list(LINK_ATTRIBUTES))
+        if tag.get(LINK_ATTRIBUTES[tag.name])
+    ]
+    return Page(ids, links)
 
 
 def site_pages(html_dir: Path) -> list[Path]:
@@ -50,7 +45,7 @@ def site_pages(html_dir: Path) -> list[Path]:
 
 def check_links(html_dir: Path) -> tuple[list[str], dict[str, set[str]]]:
     """(broken internal links, {external url: pages using it})."""
-    parsed: dict[Path, PageParser] = {}
+    parsed: dict[Path, Page] = {}
 
     def ids_of(path: Path) -> set[str]:
         if path not in parsed:

@@ -16,8 +16,6 @@ import pytest
 from bookdata import glued
 from dlbook import models
 
-pytestmark = pytest.mark.site
-
 #: From-scratch code against PyTorch in float64: rounding error only.
 MAX_TORCH_DIFFERENCE = 1e-12
 #: ||dL/dh0|| after 60 steps relative to after 1 step: below this at scale 0.5 ...

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
-import bookdata
 from dlbook.sphinx.showcode import find_definition, shown_source
 
 
@@ -47,16 +45,3 @@ def test_a_function_without_docstring_is_shown_whole(tmp_path, monkeypatch):
 def test_a_wrong_name_is_a_clear_error(name, message):
     with pytest.raises(ValueError, match=message):
         find_definition(name)
-
-
-@pytest.mark.site
-def test_the_backpropagation_page_shows_the_algorithm_and_links_its_source():
-    bookdata.require_build()
-    soup = BeautifulSoup((bookdata.HTML / "book" / "backpropagation.html").read_text(), "html.parser")
-    (block,) = [b for b in soup.select("div.dlbook-code-of") if "dlbook.scratch.backward" in b.get_text()]
-    code = block.select_one("pre").get_text()
-    assert "for i in reversed(range(len(network.weights))):" in code
-    assert "Parameters" not in code and "raise" not in code
-    link = block.select_one("a")
-    assert link["href"].split("#")[0].endswith("/blob/main/src/dlbook/scratch.py")
-    assert link["href"].split("#")[1].startswith("L")
