@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,35 +65,22 @@ class Visit:
             self.context.close()
 
 
-SETTLE_JS = """
-async () => {
-  // MathJax: typeset promise (only pages with maths load MathJax).
-  const hasMath = document.querySelector('.math') !== null;
-  const start = Date.now();
-  while (hasMath && !(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-    if (Date.now() - start > 15000) break;
-    await new Promise(r => setTimeout(r, 50));
-  }
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
-  // mermaid: every visible diagram processed (hidden ones render when shown).
-  const pending = () => [...document.querySelectorAll('.mermaid')].filter(
-    el => el.getAttribute('data-processed') !== 'true'
-          && !el.hasAttribute('data-mermaid-deferred')
-          && !el.hasAttribute('data-mermaid-render-failed'));
-  while (pending().length && Date.now() - start < 20000) {
-    await new Promise(r => setTimeout(r, 50));
-  }
-  await document.fonts.ready;
-  return {math: hasMath, pendingMermaid: pending().length};
-}
-"""
+JS = Path(__file__).resolve().parent / "browser" / "js"
+
+
+@functools.cache
+def script(name: str) -> str:
+    """The JavaScript function in ``tests/browser/js/<name>.js`` (its leading comment left out), for
+    ``page.evaluate`` or ``page.wait_for_function``."""
+    lines = (JS / f"{name}.js").read_text(encoding="utf-8").splitlines()
+    while lines and lines[0].startswith("//"):
+        lines.pop(0)
+    return "\n".join(lines).strip()
 
 
 def settle(page) -> dict:
     """Wait until MathJax has typeset and every visible mermaid diagram is drawn."""
-    return page.evaluate(SETTLE_JS)
+    return page.evaluate(script("settle"))
 
 
 def new_visit(

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-pytestmark = pytest.mark.browser
-
 TERM_LINK = "article.bd-article a[href*='glossary.html#term-']"
 
 

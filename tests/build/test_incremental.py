@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from test_build import build, chapter, make_book
 
-pytestmark = pytest.mark.slow
+from bookcopy import build, chapter, make_book
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: Files that differ between any two builds by design, or are build bookkeeping.

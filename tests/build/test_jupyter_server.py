@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 import bookdata
+from waiting import wait_until
 
 ROOT = bookdata.ROOT
 BINDER = ROOT / "binder"
@@ -106,21 +107,21 @@ def jupyter(tmp_path_factory):
     log = open(tmp / "server.log", "w")
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = None
     try:
-        deadline = start + 90
-        while time.perf_counter() < deadline:
-            if process.poll() is not None:
-                break
+
+        def answering() -> bool:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-                server = Server(f"http://127.0.0.1:{port}", token, time.perf_counter() - start)
-                break
+                return True
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        if server is None:
+                return False
+
+        def printed() -> str:
             log.flush()
-            pytest.fail("jupyter lab did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+            return "jupyter lab printed:\n" + (tmp / "server.log").read_text()[-3000:]
+
+        wait_until(answering, 90, "jupyter lab to answer", alive=lambda: process.poll() is None, details=printed)
+        server = Server(f"http://127.0.0.1:{port}", token, time.perf_counter() - start)
         yield server
     finally:
         process.terminate()

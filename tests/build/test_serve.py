@@ -12,28 +12,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-import pytest
-from test_build import GOOD, make_book
-
-pytestmark = pytest.mark.slow
+from bookcopy import GOOD, make_book
+from waiting import wait_until
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_for(condition, timeout: float, what: str, log: Path, server: subprocess.Popen) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline and server.poll() is None:
-        if condition():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}; make serve printed:\n{log.read_text()[-3000:]}")
 
 
 def test_serve_reloads_on_save_and_keeps_the_last_good_page(tmp_path, browser):
@@ -55,7 +42,13 @@ def test_serve_reloads_on_save_and_keeps_the_last_good_page(tmp_path, browser):
             with socket.socket() as probe:
                 return probe.connect_ex(("127.0.0.1", port)) == 0
 
-        wait_for(listening, 300, "the server", log, server)
+        def printed() -> str:
+            return "make serve printed:\n" + log.read_text()[-3000:]
+
+        def running() -> bool:
+            return server.poll() is None
+
+        wait_until(listening, 300, "the server", alive=running, details=printed)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/book/good.html")
         assert "marker: original" in page.inner_text("body")
@@ -66,9 +59,13 @@ def test_serve_reloads_on_save_and_keeps_the_last_good_page(tmp_path, browser):
         page.wait_for_function("document.body.innerText.includes('marker: saved')", timeout=300_000)
 
         chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nratio = 1 / 0\n```\n")
-        wait_for(lambda: "Pre-build command exited" in log.read_text(), 300, "the failed check", log, server)
-        printed = log.read_text()
-        assert "book/good.md, cell 2" in printed and "ZeroDivisionError" in printed
+
+        def failed_check() -> bool:
+            return "Pre-build command exited" in log.read_text()
+
+        wait_until(failed_check, 300, "the failed check", alive=running, details=printed)
+        output = log.read_text()
+        assert "book/good.md, cell 2" in output and "ZeroDivisionError" in output
         page.reload()
         body = page.inner_text("body")
         assert "marker: saved" in body and "ZeroDivisionError" not in body, "the last good page is served"

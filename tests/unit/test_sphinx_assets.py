@@ -1,6 +1,6 @@
 """dlbook.sphinx.assets in a build: the npm copies, the checks, and the page fixes.
 
-tests/test_assets.py checks the helpers against the repository's real
+tests/unit/test_assets.py checks the helpers against the repository's real
 ``node_modules``. These tests use a small fake ``node_modules`` (a few bytes
 per file, so a build copies in milliseconds) and build tiny projects
 in-process from ``roots/test-assets`` with the extensions the book registers next to

@@ -1,6 +1,6 @@
 """dlbook.sphinx.fixes, in process: what an incremental build keeps.
 
-tests/test_incremental.py compares whole sites built by the real build
+tests/build/test_incremental.py compares whole sites built by the real build
 script; these tests build a tiny reStructuredText project (roots/test-fixes)
 twice in one process, which is fast and shows each fix on its own.
 """
