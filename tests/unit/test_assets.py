@@ -10,9 +10,10 @@ import pytest
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
 
+import bookdata
 from dlbook.sphinx import assets
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = bookdata.ROOT
 
 
 def fake_node_modules(root: Path, versions: dict[str, str]) -> Path:
