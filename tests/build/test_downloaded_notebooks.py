@@ -6,7 +6,7 @@ chapter reads may be missing, no cell may depend on the build's state. Each
 notebook the built site offers is copied alone into an empty temporary
 folder and executed there with nbclient in a new ``python3`` kernel (cells
 tagged ``raises-exception`` may raise, ``skip-execution`` ones are skipped),
-with a time limit per cell. The chapters run two at a time (together they
+with a time limit per cell. The chapters (those selected, with ``-k``) run two at a time (together they
 take about as much CPU as a clean build); the time each took is printed.
 """
 
@@ -58,9 +58,14 @@ def run_alone(notebook_file: Path, folder: Path) -> tuple[str | None, float]:
 
 
 @pytest.fixture(scope="module")
-def runs(html_dir, tmp_path_factory) -> dict[str, tuple[str | None, float]]:
-    """{chapter: (error or None, seconds)} for every chapter with code, two at a time."""
-    notebooks = {chapter: offered_notebook(html_dir, chapter) for chapter in CHAPTERS}
+def runs(request, html_dir, tmp_path_factory) -> dict[str, tuple[str | None, float]]:
+    """{chapter: (error or None, seconds)} for the chapters selected (``-k``), two at a time."""
+    selected = [
+        item.callspec.params["chapter"]
+        for item in request.session.items
+        if item.originalname == "test_the_downloaded_notebook_runs_in_an_empty_folder"
+    ]
+    notebooks = {chapter: offered_notebook(html_dir, chapter) for chapter in selected}
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         futures = {
             chapter: pool.submit(run_alone, path, tmp_path_factory.mktemp(Path(chapter).stem))
