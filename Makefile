@@ -20,7 +20,7 @@ SITE   := _build/html/.built
 help:
 	@echo "make book    build the site into _build/html (every cell executed, warnings are errors)"
 	@echo "make test    build if stale, then run every test (unit, site, browser, Binder)"
-	@echo "make unit    the unit tests only (no build, no browser): the fast check while writing"
+	@echo "make unit    tests/unit and the doctests (no build, no browser): the fast check while writing"
 	@echo "make lint    ruff (lint and format check) and lint-imports (run by make test too)"
 	@echo "make serve   live preview on http://127.0.0.1:8000, reloads on save (PORT=8001 make serve)"
 	@echo "make bundle  zip the site and the chapters as notebooks into _build/deep-learning-step-by-step-<version>.zip"
@@ -64,7 +64,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not site and not browser and not slow" --cov=dlbook --cov-report=term-missing
+	$(BIN)/python -m pytest -m unit --cov=dlbook --cov-report=term-missing
 
 serve: $(STAMP)
 	$(BIN)/python tools/serve.py --port $(or $(PORT),8000)

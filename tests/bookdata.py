@@ -9,6 +9,8 @@ prose shows with what ``dlbook`` computes.
 from __future__ import annotations
 
 import ast
+import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +19,13 @@ from dlbook.sphinx.notebooks import FRONT_MATTER_LINES
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
-HTML = ROOT / "_build" / "html"
+#: The built site the site and browser tests read: ``DLBOOK_SITE=path`` tests
+#: another build (one made in another clone, say). Tests take it through the
+#: ``html_dir`` fixture of tests/conftest.py; this constant is for
+#: parametrizing at collection time.
+HTML = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
+#: The opening fence of a MyST code cell.
+CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 
 
 #: The front matter every chapter starts with (jupytext header and kernelspec),
@@ -37,9 +45,15 @@ def close(actual, expected, tol=1e-9) -> None:
     np.testing.assert_allclose(float(actual), float(expected), rtol=tol, atol=tol)
 
 
+def chapters_with_code() -> list[str]:
+    """``book/<name>.md`` of every toc page that has code cells, in reading order."""
+    chapters = [f"{f}.md" for f in toc_files(ROOT / "_toc.yml")]
+    return [c for c in chapters if (ROOT / c).is_file() and CODE_CELL.search((ROOT / c).read_text(encoding="utf-8"))]
+
+
 def require_build() -> None:
-    if not (HTML / "book" / "index.html").is_file() or not (CACHE / "global.db").is_file():
-        raise AssertionError("the built book is missing: run `make book` first")
+    if not (CACHE / "global.db").is_file():
+        raise AssertionError(f"no executed chapters in {CACHE}: run `make book` first")
 
 
 @cache

@@ -5,19 +5,15 @@ The tests read the site that ``make book`` wrote (``_build/html``), serve it on
 Python and ``/usr/bin/chromium`` (never a downloaded browser). If Chromium is
 missing the tests FAIL and say ``apt-get install -y chromium``.
 
-Fixtures (session-wide unless noted):
+Fixtures (session-wide unless noted; ``html_dir``, the built site, and
+``browser``, one Playwright ``Browser``, come from tests/conftest.py):
 
-``html_dir``
-    ``pathlib.Path`` of the built site. ``DLBOOK_SITE=path`` tests another build
-    (for example a site built in another clone).
 ``toc_pages``
     The pages of ``_toc.yml`` in reading order, as paths relative to
     ``html_dir`` (``["book/index.html", "book/what-is-deep-learning.html", ...]``).
     ``DLBOOK_TOC=path`` reads another toc.
 ``site_url``
     ``"http://127.0.0.1:<port>/"``, the root of the served site.
-``browser``
-    One Playwright ``Browser`` (Chromium), shared by every test.
 ``open_page`` (function scope)
     ``open_page(path, width=1280, height=900, dark=False, wait=True)`` opens
     ``site_url + path`` in a fresh browser context of that viewport (``dark``
@@ -28,12 +24,13 @@ Fixtures (session-wide unless noted):
     HTTP status >= 400) and ``offhost_requests`` (any URL not on the test
     server); ``visit.problems()`` lists them all. Contexts close after the test.
 
-Helpers in ``browsing.py`` (import them from there, not from this file):
+Helpers in ``tests/browsing.py`` (import them from there, not from this file):
 ``DESKTOP`` and ``PHONE`` (1280 and 390), ``SCREENSHOTS`` (``_build/screenshots``),
 ``AXE_JS`` (axe-core from node_modules, for ``page.add_script_tag(path=...)``),
 :func:`page_id` (``book/forward-pass.html`` -> ``forward-pass``), :func:`settle`
-(wait for MathJax and the fonts) and :func:`new_visit` (``open_page`` for
-session-scoped use; call ``visit.close()``).
+(wait for MathJax and the fonts), :func:`new_visit` (``open_page`` for
+session-scoped use; call ``visit.close()``) and :func:`script` (the text of a
+script in ``tests/browser/js``, for ``page.evaluate``).
 """
 
 from __future__ import annotations
@@ -41,22 +38,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import socketserver
 import threading
 from pathlib import Path
 
 import pytest
 
-from browsing import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, Visit, new_visit, toc_file, toc_paths
-
-
-@pytest.fixture(scope="session")
-def html_dir() -> Path:
-    site = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
-    if not (site / "book" / "index.html").is_file():
-        pytest.fail(f"no built site at {site}: run `make book` first", pytrace=False)
-    return site
+from browsing import DESKTOP, Visit, new_visit, toc_file, toc_paths
 
 
 @pytest.fixture(scope="session")
@@ -92,22 +80,6 @@ def serve(folder: Path):
 def site_url(html_dir: Path):
     with serve(html_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Install Debian's browser with "
-            "`apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium).",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

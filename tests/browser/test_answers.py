@@ -9,13 +9,13 @@ in headless Chromium with every request that is not to 127.0.0.1 aborted:
 * text gets the friendly "Enter a number such as 0.25" message;
 * it all works from the keyboard (Enter in the box, Tab to the button).
 
-A second group builds a small page of its own in a temporary folder and
+A second group builds a small page of its own (tests/unit/roots/test-answer-boxes) and
 checks the reader-facing parsing (units, brackets, the minus sign, a
 comma-decimal, a wrong vector length), so these tests fail on a broken
 script even before the chapters have boxes.
 
-The browser, the site's address and DLBOOK_SITE (test another build, e.g. one
-made in another clone) come from tests/browser/conftest.py; this module adds only a
+The browser, the built site (``html_dir``) and its address come from
+tests/conftest.py and tests/browser/conftest.py; this module adds only a
 context that aborts every request not to 127.0.0.1.
 """
 
@@ -23,23 +23,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import textwrap
 import threading
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
+import bookdata
 from browsing import settle
-
-ROOT = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("DLBOOK_SITE", ROOT / "_build" / "html"))
-
-pytestmark = pytest.mark.browser
-
+from sphinxroots import Project
 
 # ---------------------------------------------------------------------------
 # Finding the boxes in the built pages
@@ -59,44 +52,26 @@ class Box:
         return f"{self.page}#{self.box_id}"
 
 
-class _BoxParser(HTMLParser):
-    def __init__(self, page: str):
-        super().__init__()
-        self.page, self.boxes = page, []
-        self._hint: list | None = None
-        self._depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        if "dlbook-answer" in classes:
-            self.boxes.append(
-                Box(
-                    page=self.page,
-                    box_id=attrs["id"],
-                    expect=[float(v) for v in attrs["data-expect"].split(",")],
-                    tolerance=float(attrs["data-tolerance"]),
-                    vector=attrs["data-kind"] == "vector",
-                    unit=attrs.get("data-unit") or "",
-                )
+def boxes_on(page: str, html: str) -> list[Box]:
+    """The answer boxes of one built page (``page`` is its path relative to the site root)."""
+    found = []
+    for div in BeautifulSoup(html, "html.parser").select("div.dlbook-answer"):
+        hints = [
+            ([float(v) for v in span["data-value"].split(",")], " ".join(span.get_text().split()))
+            for span in div.select("span.dlbook-answer-hint")
+        ]
+        found.append(
+            Box(
+                page=page,
+                box_id=div["id"],
+                expect=[float(v) for v in div["data-expect"].split(",")],
+                tolerance=float(div["data-tolerance"]),
+                vector=div["data-kind"] == "vector",
+                unit=div.get("data-unit") or "",
+                hints=hints,
             )
-        elif "dlbook-answer-hint" in classes:
-            self._hint = [[float(v) for v in attrs["data-value"].split(",")], ""]
-            self._depth = 0
-        elif self._hint is not None and tag == "span":
-            self._depth += 1
-
-    def handle_endtag(self, tag):
-        if self._hint is not None and tag == "span":
-            if self._depth == 0:
-                self.boxes[-1].hints.append((self._hint[0], " ".join(self._hint[1].split())))
-                self._hint = None
-            else:
-                self._depth -= 1
-
-    def handle_data(self, data):
-        if self._hint is not None:
-            self._hint[1] += data
+        )
+    return found
 
 
 def find_boxes(site: Path) -> list[Box]:
@@ -105,18 +80,16 @@ def find_boxes(site: Path) -> list[Box]:
         if "_static" in path.parts or "_sources" in path.parts:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        if 'class="dlbook-answer"' in text:
-            parser = _BoxParser(path.relative_to(site).as_posix())
-            parser.feed(text)
-            boxes.extend(parser.boxes)
+        if "dlbook-answer" in text:
+            boxes.extend(boxes_on(path.relative_to(site).as_posix(), text))
     return boxes
 
 
-BOOK_BOXES = find_boxes(SITE) if SITE.is_dir() else []
+BOOK_BOXES = find_boxes(bookdata.HTML) if bookdata.HTML.is_dir() else []
 
 
 # ---------------------------------------------------------------------------
-# Fixtures: ``browser``, ``site_url`` and ``html_dir`` come from conftest.py
+# Fixtures: ``browser`` and ``html_dir`` come from tests/conftest.py, ``site_url`` from tests/browser/conftest.py
 
 
 def serve(directory: Path):
@@ -240,7 +213,6 @@ def check_box(page, box: Box) -> None:
 # Every box in the book
 
 
-@pytest.mark.site
 @pytest.mark.parametrize("box", BOOK_BOXES or [None], ids=[str(b) for b in BOOK_BOXES] or ["no-boxes"])
 def test_every_answer_box_in_the_book(browser, html_dir, site_url, box):
     if box is None:
@@ -253,7 +225,6 @@ def test_every_answer_box_in_the_book(browser, html_dir, site_url, box):
         page.context.close()
 
 
-@pytest.mark.site
 def test_the_book_has_at_least_ten_answer_boxes(html_dir):
     pages = sorted({b.page for b in BOOK_BOXES})
     assert len(BOOK_BOXES) >= 10, (
@@ -264,74 +235,13 @@ def test_the_book_has_at_least_ten_answer_boxes(html_dir):
 # ---------------------------------------------------------------------------
 # A page of our own: the reader-facing parsing in detail
 
-SYNTHETIC = textwrap.dedent("""\
-    # Boxes
-
-    ````{exercise-start}
-    :label: ex-number
-    ````
-    A loss.
-
-    :::{answer}
-    :expect: dlbook.losses.binary_cross_entropy([1.0], [0.1])
-    :tolerance: 0.01
-    :unit: nats
-    2.40: Check the *coefficient* of the second term: (1 - y), not (1 - y_hat).
-    -2.30: A loss is never negative.
-    = 10 * dlbook.losses.binary_cross_entropy([1.0], [0.1]): That is ten times too big.
-    :::
-    ````{exercise-end}
-    ````
-
-    ````{exercise-start}
-    :label: ex-vector
-    ````
-    A softmax.
-
-    :::{answer}
-    :expect: dlbook.activations.softmax(np.array([1.0, 2.0, 3.0]))
-    :tolerance: 0.005
-    :prompt: Three probabilities
-    0.333, 0.333, 0.333: Equal probabilities need equal logits.
-    :::
-    ````{exercise-end}
-    ````
-
-    ````{exercise-start}
-    :label: ex-count
-    ````
-    A count.
-
-    :::{answer}
-    :expect: 3 * 2 + 2 + 2 * 1 + 1
-    :unit: parameters
-    9: You left out the output bias.
-    :::
-    ````{exercise-end}
-    ````
-    """)
-
 
 @pytest.fixture(scope="module")
 def synthetic_site(tmp_path_factory):
-    from sphinx.testing.util import SphinxTestApp
-
-    src = tmp_path_factory.mktemp("answers") / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "sphinx_exercise", "dlbook.sphinx.answer"]\n'
-        'myst_enable_extensions = ["colon_fence", "dollarmath"]\n'
-        'nb_execution_mode = "off"\nexclude_patterns = ["_build"]\n'
-    )
-    (src / "index.md").write_text(SYNTHETIC)
-    warnings = StringIO()
-    app = SphinxTestApp("html", srcdir=src, freshenv=True, status=StringIO(), warning=warnings)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "ERROR" not in warnings.getvalue(), warnings.getvalue()
-    site = Path(app.outdir)
+    """tests/unit/roots/test-answer-boxes built: three boxes, a number, a vector and a count."""
+    result = Project.copy("answer-boxes", tmp_path_factory.mktemp("answers")).build()
+    assert "ERROR" not in result.warnings, result.warnings
+    site = result.outdir
     server = serve(site)
     yield site, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -3,6 +3,7 @@ launch a chapter on Binder, and page through the book."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -11,10 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browsing import AXE_JS, PHONE, ROOT, page_id, settle
-
-pytestmark = pytest.mark.browser
+from browsing import AXE_JS, PHONE, ROOT, page_id, script, settle
 
 
 def pages_containing(html_dir, toc_pages, marker: str) -> list[str]:
@@ -25,26 +26,20 @@ def pages_containing(html_dir, toc_pages, marker: str) -> list[str]:
 # Every solution on every page is checked in test_pages.py (hidden on load,
 # shown after a click); here a real mouse clicks them on the first page.
 
-SOLUTIONS_JS = """
-() => [...document.querySelectorAll('.solution')].map(el => {
-  const body = [...el.children].find(c => !c.classList.contains('admonition-title'));
-  const box = body ? body.getBoundingClientRect() : null;
-  return {id: el.id, visible: !!body && box.height > 0 && getComputedStyle(body).display !== 'none'};
-})
-"""
-
 
 def test_a_mouse_click_shows_a_hidden_solution(html_dir, toc_pages, open_page):
     pages = pages_containing(html_dir, toc_pages, 'class="solution')
     assert pages, "no page of the book has an exercise solution"
     visit = open_page(pages[0], width=PHONE, wait=False)
     page = visit.page
-    before = page.evaluate(SOLUTIONS_JS)
+    before = page.evaluate(script("solutions"))
     assert before and not any(s["visible"] for s in before), f"{visit.url}: {before}"
     for index in range(len(before)):
         page.locator(".solution").nth(index).locator(".toggle-button").click()
-    page.wait_for_timeout(300)
-    hidden = [s["id"] for s in page.evaluate(SOLUTIONS_JS) if not s["visible"]]
+    all_shown = f"() => ({script('solutions')})().every(s => s.visible)"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below names what stayed hidden
+        page.wait_for_function(all_shown, timeout=5_000)
+    hidden = [s["id"] for s in page.evaluate(script("solutions")) if not s["visible"]]
     assert not hidden, f"{visit.url}: solutions still hidden after a click: {hidden}"
 
 
@@ -66,71 +61,6 @@ def test_search_finds_backpropagation(open_page):
 
 
 # --- dark mode --------------------------------------------------------------
-
-CONTRAST_JS = """
-() => {
-  const parse = c => {
-    const m = c && c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/);
-    return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
-  };
-  const lum = ([r, g, b]) => {
-    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const pageBg = parse(getComputedStyle(document.body).backgroundColor);
-  const opaque = c => c && c[3] > 0.5;
-  const out = [], filtered = [];
-  document.querySelectorAll('figure.dlbook-diagram > svg').forEach((svg, d) => {
-    for (let a = svg; a; a = a.parentElement) {
-      const f = getComputedStyle(a).filter;
-      if (f && f !== 'none') { filtered.push(`diagram ${d}: ${f}`); break; }
-    }
-    svg.querySelectorAll('span.nodeLabel, span.edgeLabel, text').forEach(t => {
-      const label = t.textContent.trim();
-      if (!label) return;
-      const style = getComputedStyle(t);
-      const fg = parse(t.tagName.toLowerCase() === 'text' ? style.fill : style.color);
-      let bg = null;
-      for (let a = t; a && a !== svg && !bg; a = a.parentElement) {
-        const c = parse(getComputedStyle(a).backgroundColor);
-        if (opaque(c)) bg = c;
-        if (!bg && a.matches && a.matches('g.node, g.cluster')) {
-          const shape = a.querySelector('rect, polygon, circle, ellipse, path');
-          const fill = shape && parse(getComputedStyle(shape).fill);
-          if (opaque(fill)) bg = fill;
-        }
-        if (!bg && a.matches && a.matches('g.edgeLabel')) {
-          const rect = a.querySelector('rect');
-          const fill = rect && parse(getComputedStyle(rect).fill);
-          if (opaque(fill)) bg = fill;
-        }
-      }
-      bg = bg || pageBg;
-      if (fg) out.push({diagram: d, label: label.slice(0, 30), ratio: ratio(fg, bg)});
-    });
-  });
-  return {theme: document.documentElement.dataset.theme, pageLum: lum(pageBg), labels: out, filtered};
-}
-"""
-
-FIGURES_JS = """
-async () => {
-  const imgs = [...document.querySelectorAll('.bd-article img')].filter(i => i.naturalWidth > 0);
-  const out = [];
-  for (const img of imgs) {
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const w = img.naturalWidth - 1, h = img.naturalHeight - 1;
-    const corners = [[0, 0], [w, 0], [0, h], [w, h]].map(([x, y]) => [...ctx.getImageData(x, y, 1, 1).data]);
-    const bg = getComputedStyle(img).backgroundColor;
-    out.push({src: img.getAttribute('src'), corners, background: bg});
-  }
-  return out;
-}
-"""
 
 
 def _legible_figure(figure: dict) -> bool:
@@ -162,10 +92,10 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_di
     for path in pages:
         visit = open_page(path)
         page = visit.page
-        light = page.evaluate(CONTRAST_JS)
+        light = page.evaluate(script("contrast"))
         switch_to_dark(page)
         settle(page)
-        dark = page.evaluate(CONTRAST_JS)
+        dark = page.evaluate(script("contrast"))
         if dark["pageLum"] > 0.2:
             failures.append(f"{visit.url}: dark mode left the page background light")
         for mode, result in (("light", light), ("dark", dark)):
@@ -181,16 +111,12 @@ def test_dark_mode_switches_theme_and_keeps_diagrams_and_figures_legible(html_di
                     f"{visit.url}: diagram text below 4.5:1 contrast in {mode} mode: " + ", ".join(poor[:5])
                 )
         page.add_script_tag(path=str(AXE_JS))
-        contrast = page.evaluate(
-            "async () => (await axe.run(document, {runOnly: ['color-contrast'],"
-            " resultTypes: ['violations']})).violations"
-            ".flatMap(v => v.nodes.map(n => n.target.join(' ')))"
-        )
+        contrast = page.evaluate(script("axe_contrast"))
         if contrast:
             failures.append(
                 f"{visit.url}: text below WCAG AA contrast in dark mode (axe color-contrast): {contrast[:5]}"
             )
-        for figure in page.evaluate(FIGURES_JS):
+        for figure in page.evaluate(script("figures")):
             if not _legible_figure(figure):
                 failures.append(
                     f"{visit.url}: figure {figure['src']} has no light background "
@@ -222,11 +148,10 @@ def test_launch_menu_offers_binder_for_this_chapter(html_dir, toc_pages, open_pa
     # Every chapter: the Binder link in its HTML points at its own source.
     wrong = []
     for path in pages:
-        html = (html_dir / path).read_text(encoding="utf-8")
-        source = path.replace(".html", ".md")
-        want = f"{expected_branch}?urlpath=lab/tree/{source}"
-        if f'href="{want}"' not in html:
-            found = re.findall(r'href="([^"]*mybinder[^"]*)"', html)
+        soup = BeautifulSoup((html_dir / path).read_text(encoding="utf-8"), "html.parser")
+        found = [a["href"] for a in soup.select("a[href*='mybinder']")]
+        want = f"{expected_branch}?urlpath=lab/tree/{path.replace('.html', '.md')}"
+        if want not in found:
             wrong.append(f"{path}: expected {want}, found {found}")
     assert not wrong, "\n".join(wrong)
     # One chapter in the browser: the menu opens and shows the Binder entry.

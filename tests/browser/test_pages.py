@@ -19,92 +19,11 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from browsing import AXE_JS, DESKTOP, PHONE, ROOT, SCREENSHOTS, new_visit, page_id, settle, toc_file, toc_paths
-
-pytestmark = pytest.mark.browser
+from browsing import AXE_JS, DESKTOP, PHONE, ROOT, SCREENSHOTS, new_visit, page_id, script, settle, toc_file, toc_paths
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 # Generated pages that are not in the toc but every reader meets.
 EXTRA_PAGES = ["search.html", "genindex.html"]
-
-# Open every hidden part of the page (solutions, hidden cell inputs) the way
-# a reader does, by clicking, so the checks below cover it too.
-EXPAND_JS = """
-async () => {
-  const closed = [...document.querySelectorAll('details:not([open])')];
-  const buttons = [...document.querySelectorAll('button.toggle-button[aria-expanded="false"]')];
-  closed.forEach(d => d.open = true);
-  buttons.forEach(b => b.click());
-  // site.js re-checks focus stops 50 ms after something opens.
-  if (closed.length || buttons.length) await new Promise(r => setTimeout(r, 250));
-}
-"""
-
-COLLECT_JS = """
-async () => {
-  const visibleText = el => [...el.querySelectorAll('text, .nodeLabel, .edgeLabel, foreignObject')]
-      .map(t => t.textContent.trim()).join(' ').trim();
-  const diagrams = [...document.querySelectorAll('figure.dlbook-diagram')].map((el, i) => {
-      const svg = el.querySelector(':scope > svg');
-      // Label size as drawn: font size times how much the svg was scaled.
-      const box = svg && svg.viewBox && svg.viewBox.baseVal;
-      const label = svg && svg.querySelector('text');
-      const scale = box && box.width > 0 ? svg.getBoundingClientRect().width / box.width : null;
-      return {index: i, svg: !!svg, text: svg ? visibleText(svg) : '',
-              fontPx: scale && label ? parseFloat(getComputedStyle(label).fontSize) * scale : null,
-              source: (svg && svg.getAttribute('aria-label') || '').slice(0, 60)};
-    });
-  const maths = [...document.querySelectorAll('span.math, div.math')].map(el => ({
-      rendered: !!el.querySelector('mjx-container'),
-      error: el.querySelector('mjx-merror') ? el.querySelector('mjx-merror').textContent : null,
-      source: el.textContent.trim().slice(0, 60)}));
-  const images = [...document.querySelectorAll('img')];
-  for (const img of images) { img.loading = 'eager'; }
-  await Promise.all(images.map(img => img.decode().catch(() => null)));
-  const imgs = images.map(img => ({src: img.getAttribute('src'), alt: (img.getAttribute('alt') || '').trim(),
-      width: img.naturalWidth}));
-  // Elements that stick out of the viewport without a scrolling box around them.
-  const vw = document.documentElement.clientWidth;
-  const scrolls = el => {
-    for (let a = el.parentElement; a; a = a.parentElement) {
-      const o = getComputedStyle(a).overflowX;
-      if (o === 'auto' || o === 'scroll') return true;
-    }
-    return false;
-  };
-  const sticking = [...document.querySelectorAll('.bd-article *')].filter(el => {
-      const r = el.getBoundingClientRect();
-      return r.width > 0 && r.right > vw + 1 && !scrolls(el) && el.offsetParent !== null
-             && !el.closest('mjx-assistive-mml');  // screen-reader copy, clipped on purpose
-    }).slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
-                             + `right=${Math.round(el.getBoundingClientRect().right)}`);
-  const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-  return {
-    diagrams, maths, imgs, sticking, viewport: vw,
-    scrollWidth: document.documentElement.scrollWidth,
-    bytes: entries.reduce((sum, e) => sum + (e.encodedBodySize || 0), 0),
-    requests: entries.length,
-    resources: entries.map(e => e.name),
-  };
-}
-"""
-
-# Each exercise solution: is its body shown? (sphinx-exercise + togglebutton)
-SOLUTIONS_JS = """
-() => [...document.querySelectorAll('.solution')].map(el => {
-  const body = [...el.children].find(c => !c.classList.contains('admonition-title'));
-  const box = body ? body.getBoundingClientRect() : null;
-  return {id: el.id, visible: !!body && box.height > 0 && getComputedStyle(body).display !== 'none'};
-})
-"""
-
-AXE_RUN_JS = """
-async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-}
-"""
 
 
 @functools.cache
@@ -154,15 +73,15 @@ def page_report(browser, site_url, html_dir, report):
             page = visit.page
             shot = SCREENSHOTS / f"{page_id(path)}-{width_name}.png"
             page.screenshot(path=str(shot), full_page=True)
-            solutions_on_load = page.evaluate(SOLUTIONS_JS)
-            page.evaluate(EXPAND_JS)
+            solutions_on_load = page.evaluate(script("solutions"))
+            page.evaluate(script("expand"))
             settle(page)
-            data = page.evaluate(COLLECT_JS)
-            data["solutions"] = {"on_load": solutions_on_load, "after_click": page.evaluate(SOLUTIONS_JS)}
+            data = page.evaluate(script("collect"))
+            data["solutions"] = {"on_load": solutions_on_load, "after_click": page.evaluate(script("solutions"))}
             data["axe"] = None
             if width_name == "desktop":
                 page.add_script_tag(path=str(AXE_JS))
-                data["axe"] = page.evaluate(AXE_RUN_JS)
+                data["axe"] = page.evaluate(script("axe_run"))
             data["problems"] = visit.problems()
         finally:
             visit.close()
