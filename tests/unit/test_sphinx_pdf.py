@@ -15,7 +15,8 @@ from sphinx.testing.util import SphinxTestApp
 from dlbook.sphinx.pdf import PDF_NAME
 
 CONF = """\
-extensions = ["myst_parser", "dlbook.sphinx.pdf"]
+extensions = ["myst_nb", "dlbook.sphinx.pdf"]  # myst-nb, as the book: mixing it with myst_parser in one process breaks
+nb_execution_mode = "off"
 html_theme = "sphinx_book_theme"
 exclude_patterns = ["_build"]
 """
