@@ -1,6 +1,6 @@
 """Small books built with the real build script, for the tests in tests/build.
 
-:func:`make_book` copies the real ``tools/``, ``_config.yml``, ``src/`` and
+:func:`make_book` copies the real ``tools/``, ``_config.yml``, ``pyproject.toml``, ``src/`` and
 site assets into a temporary folder with pages of the test's own;
 :func:`build` runs ``tools/build.py`` there. ``GOOD`` is a chapter that
 prints a marker the tests can change through the library.
@@ -30,6 +30,7 @@ def make_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     root = tmp_path / "book-copy"
     shutil.copytree(ROOT / "tools", root / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")  # dlbook.sphinx.release reads the version
     shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "book").mkdir()
     for folder in ("_static", "_templates"):  # site assets the config refers to
