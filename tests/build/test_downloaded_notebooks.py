@@ -63,7 +63,7 @@ def runs(request, html_dir, tmp_path_factory) -> dict[str, tuple[str | None, flo
     selected = [
         item.callspec.params["chapter"]
         for item in request.session.items
-        if item.originalname == "test_the_downloaded_notebook_runs_in_an_empty_folder"
+        if getattr(item, "originalname", None) == "test_the_downloaded_notebook_runs_in_an_empty_folder"
     ]
     notebooks = {chapter: offered_notebook(html_dir, chapter) for chapter in selected}
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:

@@ -48,6 +48,7 @@ Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -238,12 +239,22 @@ def cache_dir(app: Sphinx) -> Path:
 
 
 def render(script: Path, diagrams: dict[str, str]) -> dict[str, dict]:
-    """Draw ``{key: code}`` in one headless Chromium; ``{key: {svg, type, description} or {error}}``."""
-    from playwright.sync_api import sync_playwright
+    """Draw ``{key: code}`` in one headless Chromium; ``{key: {svg, type, description} or {error}}``.
 
+    Playwright's synchronous API refuses to start in a thread that already
+    runs an asyncio loop (a build started from Jupyter, or next to another
+    Playwright session), so the drawing runs in a thread of its own.
+    """
     path = browser.find(install=True)
     if path is None:
         raise DiagramError(browser.MISSING)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_render_in_chromium, path, script, diagrams).result()
+
+
+def _render_in_chromium(path: str, script: Path, diagrams: dict[str, str]) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, args=list(browser.ARGS))
         try:
