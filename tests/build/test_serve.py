@@ -66,9 +66,12 @@ def test_serve_reloads_on_save_and_keeps_the_last_good_page(tmp_path, browser):
         wait_until(failed_check, 300, "the failed check", alive=running, details=printed)
         output = log.read_text()
         assert "book/good.md, cell 2" in output and "ZeroDivisionError" in output
-        page.reload()
-        body = page.inner_text("body")
+        # A new tab: the open one may be reloading itself at this moment.
+        fresh = browser.new_page()
+        fresh.goto(f"http://127.0.0.1:{port}/book/good.html")
+        body = fresh.inner_text("body")
         assert "marker: saved" in body and "ZeroDivisionError" not in body, "the last good page is served"
+        fresh.close()
         page.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
