@@ -8,18 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bookdata
+from dlbook.sphinx import browser
 
 ROOT = bookdata.ROOT
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
-]
+CHROMIUM_ARGS = [*browser.ARGS, "--disable-features=Translate,OptimizationHints,MediaRouter"]
 DESKTOP, PHONE = 1280, 390
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -51,6 +51,7 @@ from bs4 import BeautifulSoup, Tag
 from pypdf import PdfReader
 from sphinx_external_toc.parsing import parse_toc_yaml
 
+from dlbook.sphinx import browser
 from dlbook.sphinx.pdf import PDF_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,14 +60,7 @@ HTML = BUILD / "html"
 OUT = BUILD / "pdf"
 #: The styles for paper, copied beside the print document.
 PRINT_CSS = ROOT / "book" / "_static" / "print.css"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(browser.ARGS)
 #: A4 with these margins; the footer (page number) sits in the bottom one.
 MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
 FOOTER = '<div style="width:100%;font-size:8pt;text-align:center;color:#555"><span class="pageNumber"></span></div>'
