@@ -14,7 +14,7 @@ SOURCES := $(shell find book src -type f -not -path '*/__pycache__/*' -not -name
            _config.yml _toc.yml requirements.txt
 SITE   := _build/html/.built
 
-.PHONY: book test unit lint serve clean bundle bench pdf help
+.PHONY: book test unit lint serve clean bundle bench bench-chapters pdf help
 .DEFAULT_GOAL := help
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make bundle  zip the site and the chapters as notebooks into _build/deep-learning-step-by-step-<version>.zip"
 	@echo "make pdf     the whole book as one PDF: _build/pdf/deep-learning-step-by-step.pdf, also added to the site"
 	@echo "make bench   time the build and the examples; writes _build/bench.json"
+	@echo "make bench-chapters  each chapter executed alone (wall and kernel CPU seconds); _build/bench-alone.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
 # Set-up: the Python environment, and the browser assets the site serves
@@ -83,6 +84,9 @@ pdf: $(SITE)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+bench-chapters: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --alone
 
 clean:
 	rm -rf _build
