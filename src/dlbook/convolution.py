@@ -213,7 +213,7 @@ def conv2d(x, w, b=None, stride: int = 1, padding: int = 0) -> np.ndarray:
     x, w, b, stride, padding = _check_conv(x, w, b, stride, padding)
     kh, kw = w.shape[2:]
     windows = _windows(_pad(x, padding), kh, kw, stride)  # (N, C_in, H_out, W_out, kh, kw)
-    out = np.einsum("ncrsij,ocij->nors", windows, w)  # dot product of each window with each kernel
+    out = np.einsum("ncrqij,ocij->norq", windows, w)  # dot product of each window with each kernel
     if b is not None:
         out += b[None, :, None, None]
     return out
@@ -269,14 +269,14 @@ def conv2d_backward(x, w, grad_out, stride: int = 1, padding: int = 0):
     grad_out = _check_grad_out(grad_out, (x.shape[0], w.shape[0]) + windows.shape[2:4])
     h_out, w_out = grad_out.shape[2:]
 
-    dw = np.einsum("nors,ncrsij->ocij", grad_out, windows)
+    dw = np.einsum("norq,ncrqij->ocij", grad_out, windows)
     db = grad_out.sum(axis=(0, 2, 3))
     dx_padded = np.zeros_like(x_padded)
     for i in range(kh):  # kernel row i met input rows i, i + stride, ...
         for j in range(kw):
             rows = slice(i, i + stride * h_out, stride)
             cols = slice(j, j + stride * w_out, stride)
-            dx_padded[:, :, rows, cols] += np.einsum("nors,oc->ncrs", grad_out, w[:, :, i, j])
+            dx_padded[:, :, rows, cols] += np.einsum("norq,oc->ncrq", grad_out, w[:, :, i, j])
     dx = dx_padded[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]
     return dx, dw, db
 

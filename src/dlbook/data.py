@@ -50,6 +50,7 @@ __all__ = [
     "ATOM_TYPES",
     "ATOM_VALENCE",
     "ATOM_CONTRIBUTIONS",
+    "ASSAY_NOISE_SD",
     "BOND_CONTRIBUTIONS",
     "group_contribution",
     "molecule_graphs",
@@ -921,6 +922,10 @@ def spectra_with_anomalies(
     return X.astype(np.float32), y
 
 
+#: Standard deviation of the Gaussian noise on every response of :func:`dose_response`.
+ASSAY_NOISE_SD = 0.03
+
+
 def dose_response(
     n_samples: int = 600, n_compounds: int = 30, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -932,7 +937,7 @@ def dose_response(
     [-1, 1]) and its efficacy ``e`` (the largest effect, in [0.2, 1]). A
     sample is one compound at one log10 dose ``d`` in [-2, 2]; its response
     is ``e * sigmoid(3 (d - p))`` plus Gaussian noise of standard deviation
-    0.03. A model sees only the compound's number and the dose, so it has
+    :data:`ASSAY_NOISE_SD` (0.03). A model sees only the compound's number and the dose, so it has
     to learn what each compound is like.
 
     Parameters
@@ -967,7 +972,7 @@ def dose_response(
     compound = rng.integers(0, n_compounds, n_samples)
     log_dose = rng.uniform(-2.0, 2.0, n_samples)
     potency, efficacy = properties[compound, 0], properties[compound, 1]
-    response = efficacy / (1.0 + np.exp(-3.0 * (log_dose - potency))) + rng.normal(0.0, 0.03, n_samples)
+    response = efficacy / (1.0 + np.exp(-3.0 * (log_dose - potency))) + rng.normal(0.0, ASSAY_NOISE_SD, n_samples)
     return (
         compound.astype(np.int64),
         log_dose.astype(np.float32),
