@@ -424,8 +424,9 @@
       var epochs = s.values.map(function (v, k) { return k + 1; });
       var logs = s.values.map(function (v) { return Math.log10(v); });
       svg("polyline", { points: points(epochs, logs, sx, sy), class: "path " + s.cls }, parts.svg);
-      svg("text", { x: box.right - 2, y: box.top + 11 + 13 * i, "text-anchor": "end", class: "key " + s.cls },
-        parts.svg).textContent = s.name;
+      var key = i === 0 ? { x: box.left, anchor: "start" } : { x: box.right, anchor: "end" };
+      svg("text", { x: key.x, y: box.top - 6, "text-anchor": key.anchor, class: "key " + s.cls }, parts.svg)
+        .textContent = s.name;
     });
     var marker = svg("line", { y1: box.top, y2: box.bottom, class: "marker" }, parts.svg);
     return function (epoch) {
@@ -435,37 +436,30 @@
   }
 
   function frameSlider(parts, data) {
-    var slider = range(parts, "epoch", "Epochs trained", 0, data.epochs.length - 1, 1, 0);
-    return slider;
+    return range(parts, "epoch", "Epochs trained", 0, data.epochs.length - 1, 1, 0);
   }
 
   function training(root, data) {
     var parts = frame(root, "The XOR network's decision regions and training loss, epoch by epoch", 200);
     var slider = frameSlider(parts, data);
     var n = data.grid.length;
-    var box = { left: 34, right: 184, top: 10, bottom: 160 };
-    var step = (data.grid[1] - data.grid[0]);
+    var box = { left: 34, right: 184, top: 12, bottom: 162 };
+    var step = data.grid[1] - data.grid[0];
     var sx = scale(data.grid[0] - step / 2, data.grid[n - 1] + step / 2, box.left, box.right);
     var sy = scale(data.grid[0] - step / 2, data.grid[n - 1] + step / 2, box.bottom, box.top);
     var cell = sx(step) - sx(0);
-    var map = svg("g", {}, parts.svg);
+    var map = axes(parts, box, [0, 1], [0, 1], sx, sy, ["x1", "x2"]);
+    map.setAttribute("shape-rendering", "crispEdges");
     var cells = [];
     data.grid.forEach(function (gy) {
       data.grid.forEach(function (gx) {
         cells.push(svg("rect", { x: sx(gx) - cell / 2, y: sy(gy) - cell / 2, width: cell + 0.3, height: cell + 0.3 }, map));
       });
     });
-    var g = svg("g", { class: "dlbook-explorable-axes" }, parts.svg);
-    [0, 1].forEach(function (t) {
-      svg("text", { x: sx(t), y: box.bottom + 13, "text-anchor": "middle" }, g).textContent = fmt(t);
-      svg("text", { x: box.left - 4, y: sy(t) + 4, "text-anchor": "end" }, g).textContent = fmt(t);
-    });
-    svg("text", { x: (box.left + box.right) / 2, y: box.bottom + 26, "text-anchor": "middle" }, g)
-      .textContent = "x1 (x2 upwards)";
     data.X.forEach(function (p, i) {
       svg("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 5, class: data.y[i] > 0.5 ? "point c1" : "point c0" }, parts.svg);
     });
-    var mark = lossPanel(parts, { left: 232, right: 352, top: 10, bottom: 160 },
+    var mark = lossPanel(parts, { left: 232, right: 352, top: 24, bottom: 162 },
       [{ values: data.train_loss, cls: "train", name: "training loss" }], "epoch");
 
     function draw() {
@@ -497,19 +491,24 @@
   function overfitting(root, data) {
     var parts = frame(root, "A too-big network fitting 20 noisy points, epoch by epoch", 300);
     var slider = frameSlider(parts, data);
-    var box = { left: 34, right: 352, top: 8, bottom: 150 };
+    var box = { left: 34, right: 352, top: 20, bottom: 150 };
+    var keys = [["training", "key train"], ["validation", "key val"], ["network's fit", "key"],
+      ["sin x (dashed)", "key muted"]];
+    keys.forEach(function (key, i) {
+      svg("text", { x: box.left + i * (box.right - box.left) / 4, y: 11, class: key[1] }, parts.svg).textContent = key[0];
+    });
     var sx = scale(0, 2 * Math.PI, box.left, box.right);
     var sy = scale(-2, 2, box.bottom, box.top);
     var plot = axes(parts, box, [0, 3, 6], [-1, 0, 1], sx, sy, ["", "y"]);
     data.val.x.forEach(function (x, i) {
       svg("circle", { cx: sx(x), cy: sy(data.val.y[i]), r: 2, class: "val" }, plot);
     });
-    svg("polyline", { points: points(data.grid, data.sine, sx, sy), class: "curve" }, plot);
-    var fit = svg("polyline", { class: "path" }, plot);
+    svg("polyline", { points: points(data.grid, data.sine, sx, sy), class: "curve true" }, plot);
+    var fit = svg("polyline", { class: "path fit" }, plot);
     data.train.x.forEach(function (x, i) {
-      svg("circle", { cx: sx(x), cy: sy(data.train.y[i]), r: 4, class: "start" }, plot);
+      svg("circle", { cx: sx(x), cy: sy(data.train.y[i]), r: 4, class: "train" }, plot);
     });
-    var mark = lossPanel(parts, { left: 34, right: 352, top: 188, bottom: 282 }, [
+    var mark = lossPanel(parts, { left: 34, right: 352, top: 190, bottom: 282 }, [
       { values: data.train_loss, cls: "train", name: "training loss" },
       { values: data.val_loss, cls: "val", name: "validation loss" },
     ], "epoch");
