@@ -24,6 +24,7 @@ from dlbook.convolution import conv1d
 __all__ = [
     "FIGURES",
     "learning_rate",
+    "bowl",
     "neuron",
     "convolution",
     "backpropagation",
@@ -135,6 +136,84 @@ def learning_rate(
         "final_loss": rounded(paths[:, -1] ** 2),
         "steps_to_reach": reach,
         "curve": {"x": rounded(curve_x), "y": rounded(curve_x**2)},
+    }
+
+
+def bowl(
+    w0: Sequence[float] = (-8.0, 2.0),
+    curvature: Sequence[float] = (1.0, 10.0),
+    num_steps: int = 40,
+    lr_step: float = 0.01,
+    lr_max: float = 0.25,
+    tolerance: float = 1e-3,
+) -> dict:
+    """Gradient descent on the elongated bowl ``L(w) = sum(curvature * w**2) / 2`` for a grid of learning rates.
+
+    For each rate ``lr_step, 2 * lr_step, ..., lr_max`` the path of
+    :func:`dlbook.descent.gradient_descent` from ``w0``, its final loss, and
+    the first step at which the loss is below ``tolerance`` (``None`` if it
+    is not within ``num_steps``). The walk converges exactly when the
+    learning rate is below ``2 / max(curvature)``, the ``limit``.
+
+    Parameters
+    ----------
+    w0 : sequence of float, shape (2,)
+        Starting point.
+    curvature : sequence of float, shape (2,)
+        Curvature of the bowl along each axis, both > 0.
+    num_steps : int
+        Steps per path, >= 1.
+    lr_step, lr_max : float
+        Spacing and largest value of the learning rates, both > 0 (at most 100 rates).
+    tolerance : float
+        Loss that counts as arrived, > 0.
+
+    Returns
+    -------
+    dict
+        ``w0``, ``curvature``, ``limit``, ``tolerance``, ``lrs`` (n,),
+        ``paths`` (n, num_steps + 1, 2), ``final_loss`` (n,) and
+        ``steps_to_reach`` (n,).
+
+    Examples
+    --------
+    >>> data = bowl()
+    >>> i = data["lrs"].index(0.18)
+    >>> data["limit"], data["paths"][i][1], data["steps_to_reach"][i]
+    (0.2, [-6.56, -1.6], 27)
+    >>> data["steps_to_reach"][data["lrs"].index(0.21)] is None
+    True
+    """
+    w0 = as_float_array(w0, "w0", ndim=1)
+    curvature = as_float_array(curvature, "curvature", ndim=1)
+    if w0.shape != (2,) or curvature.shape != (2,):
+        raise ValueError(f"w0 and curvature must each hold 2 values; got shapes {w0.shape} and {curvature.shape}")
+    if np.any(curvature <= 0):
+        raise ValueError(f"curvature must be > 0 along both axes; got {curvature.tolist()}")
+    num_steps = positive_int(num_steps, "num_steps")
+    lr_step, lr_max = positive_number(lr_step, "lr_step"), positive_number(lr_max, "lr_max")
+    tolerance = positive_number(tolerance, "tolerance")
+    if lr_max < lr_step:
+        raise ValueError(f"lr_max must be >= lr_step ({lr_step}); got {lr_max}")
+    lrs = _grid(lr_step, lr_max, lr_step)
+    if lrs.size > 100:
+        raise ValueError(f"lr_max / lr_step gives {lrs.size} learning rates; at most 100 keep the page small")
+
+    def loss(w):
+        return 0.5 * np.sum(curvature * w**2, axis=-1)
+
+    paths = np.array([descent.gradient_descent(lambda w: curvature * w, w0, lr, num_steps) for lr in lrs])
+    losses = loss(paths)
+    reach = [int(np.argmax(row < tolerance)) if np.any(row < tolerance) else None for row in losses]
+    return {
+        "w0": rounded(w0),
+        "curvature": rounded(curvature),
+        "limit": rounded(2 / curvature.max()),
+        "tolerance": tolerance,
+        "lrs": rounded(lrs),
+        "paths": rounded(paths),
+        "final_loss": rounded(losses[:, -1]),
+        "steps_to_reach": reach,
     }
 
 
@@ -580,6 +659,7 @@ def overfitting(epochs_per_frame: int = 20, num_frames: int = 25, grid_size: int
 #: Each explorable figure's name and the function that computes its data.
 FIGURES: dict[str, Callable[[], dict]] = {
     "learning-rate": learning_rate,
+    "bowl": bowl,
     "neuron": neuron,
     "convolution": convolution,
     "backpropagation": backpropagation,

@@ -37,6 +37,7 @@ EXPLORABLES = [
     ("book/backpropagation.html", "backpropagation"),
     ("book/training-loop.html", "training"),
     ("book/generalization.html", "overfitting"),
+    ("book/gradient-descent.html", "bowl"),
 ]
 IDS = [figure for _, figure in EXPLORABLES]
 
@@ -255,6 +256,29 @@ def test_recorded_training_by_keyboard(offline, html_dir, index, frames):
     turn(page, root, "Epochs trained", "ArrowLeft", 1, *parts(frames[2]))
     slider = root.get_by_label("Epochs trained", exact=True)
     assert slider.get_attribute("aria-valuetext") == f"{data['epochs'][frames[2]]} epochs"
+    assert errors == [] and blocked == []
+
+
+def test_bowl_by_keyboard(offline, html_dir):
+    path, figure = EXPLORABLES[6]
+    data = page_data(html_dir, path, figure)
+    page, errors, blocked = offline(path)
+    root = figure_root(page, figure)
+    lrs = data["lrs"]
+
+    def parts(lr: float) -> list[str]:
+        i = lrs.index(lr)
+        w = data["paths"][i]
+        shown = [f"\u03b7 = {fmt(lr)}:", f"w2 by {fmt(w[1][1] / w[0][1])};", f"loss is {fmt(data['final_loss'][i])};"]
+        steps = data["steps_to_reach"][i]
+        return [*shown, f"after {steps} steps." if steps is not None else "40 steps"]
+
+    expect(root.locator(".dlbook-explorable-readout")).to_contain_text(parts(0.1)[0])
+    turn(page, root, "Learning rate \u03b7", "ArrowRight", 8, *parts(0.18))
+    turn(page, root, "Learning rate \u03b7", "ArrowRight", 1, *parts(0.19), "still above")
+    turn(page, root, "Learning rate \u03b7", "ArrowRight", 1, *parts(0.2), "bounces across the valley")
+    turn(page, root, "Learning rate \u03b7", "End", 1, *parts(0.25), "diverges")
+    assert root.locator("svg.dlbook-explorable-svg circle").count() == len(data["paths"][0])
     assert errors == [] and blocked == []
 
 

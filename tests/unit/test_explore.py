@@ -58,6 +58,35 @@ def test_learning_rate_steps_to_reach_match_the_long_walk(descent_data):
     assert [s is not None for s in data["steps_to_reach"]] == [lr < 1 for lr in data["lrs"]]
 
 
+@pytest.fixture(scope="module")
+def bowl_data() -> dict:
+    return explore.bowl()
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.1, 0.18, 0.19, 0.2, 0.21, 0.25])
+def test_bowl_paths_are_gradient_descent(bowl_data, lr):
+    data = bowl_data
+    i = int(np.argmin(np.abs(np.array(data["lrs"]) - lr)))
+    assert data["lrs"][i] == pytest.approx(lr)
+    curvature = np.array(data["curvature"])
+    expected = gradient_descent(lambda w: curvature * w, data["w0"], lr, 40)
+    np.testing.assert_allclose(data["paths"][i], expected, rtol=RTOL, atol=1e-12)
+    losses = 0.5 * (expected**2 * curvature).sum(axis=1)
+    np.testing.assert_allclose(data["final_loss"][i], losses[-1], rtol=RTOL)
+    arrived = np.flatnonzero(losses < data["tolerance"])
+    assert data["steps_to_reach"][i] == (int(arrived[0]) if arrived.size else None)
+
+
+def test_bowl_converges_exactly_below_two_over_the_steepest_curvature(bowl_data):
+    data = bowl_data
+    assert data["limit"] == 0.2 and data["w0"] == [-8.0, 2.0] and data["curvature"] == [1.0, 10.0]
+    start = 0.5 * (8.0**2 + 10 * 2.0**2)
+    for lr, path, loss in zip(data["lrs"], data["paths"], data["final_loss"]):
+        across = abs(path[-1][1]) / abs(path[0][1])  # the steep direction
+        assert (across < 1) == (lr < 0.2) and (across == 1) == (lr == 0.2), lr
+        assert (loss > start) == (lr > 0.2), lr
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
 @pytest.mark.parametrize(("w", "b"), [(1.0, 0.0), (2.0, -3.0), (-5.0, 5.0), (0.25, -0.75), (5.0, 4.5)])
 def test_neuron_tables_give_the_activation(neuron_data, name, w, b):
@@ -274,6 +303,10 @@ def test_rounded_keeps_four_significant_digits():
         (lambda: explore.convolution(kernels=[1.0, 2.0]), TypeError, "kernels must be a non-empty mapping"),
         (lambda: explore.rounded([1.0, np.inf]), ValueError, "must be finite"),
         (lambda: explore.backpropagation("swish"), ValueError, "activation must be one of"),
+        (lambda: explore.bowl(w0=[1.0, 2.0, 3.0]), ValueError, "must each hold 2 values"),
+        (lambda: explore.bowl(curvature=[1.0, 0.0]), ValueError, "curvature must be > 0"),
+        (lambda: explore.bowl(lr_step=0.001, lr_max=0.5), ValueError, "at most 100"),
+        (lambda: explore.bowl(lr_max=0.001), ValueError, "lr_max must be >= lr_step"),
         (lambda: explore.training(grid_size=1), ValueError, "grid_size must be between 2 and 60"),
         (lambda: explore.training(num_frames=0), ValueError, "num_frames must be an integer >= 1"),
         (lambda: explore.training(num_frames=61), ValueError, "num_frames must be at most 60"),

@@ -172,6 +172,72 @@
   }
 
   /* ---------------------------------------------------------------- */
+  /* Gradient descent on an elongated bowl: one 2-D path per rate.    */
+
+  function bowl(root, data) {
+    var parts = frame(root, "Gradient descent on an elongated bowl with a learning rate you choose", 150);
+    var lrs = data.lrs;
+    var step = lrs[1] - lrs[0];
+    var start = Math.max(0, lrs.indexOf(0.1));
+    var slider = range(parts, "lr", "Learning rate \u03b7", lrs[0], lrs[lrs.length - 1], step.toPrecision(4), lrs[start]);
+    var reach = 1.125 * Math.abs(data.w0[0]);
+    var reachY = 1.5 * Math.abs(data.w0[1]);
+    var box = { left: 34, right: 350, top: 8 };
+    var unit = (box.right - box.left) / (2 * reach);  /* one scale for both axes: the bowl keeps its shape */
+    box.bottom = box.top + 2 * reachY * unit;
+    var sx = scale(-reach, reach, box.left, box.right);
+    var sy = scale(-reachY, reachY, box.bottom, box.top);
+    var steep = "2/" + fmt(Math.max(data.curvature[0], data.curvature[1]));
+
+    function clamp(v) {  /* a diverging walk leaves the plot: keep its far points finite for drawing */
+      return Math.max(-100 * reach, Math.min(100 * reach, v));
+    }
+    var plot = axes(parts, box, [data.w0[0], 0, -data.w0[0]], [-data.w0[1], 0, data.w0[1]], sx, sy, ["w1", "w2"]);
+    [0.5, 2, 8, 32].forEach(function (level) {
+      svg("ellipse", {
+        cx: sx(0), cy: sy(0), rx: unit * Math.sqrt(2 * level / data.curvature[0]),
+        ry: unit * Math.sqrt(2 * level / data.curvature[1]), class: "curve",
+      }, plot);
+    });
+    var walk = svg("polyline", { class: "path" }, plot);
+    var dots = svg("g", { class: "dots" }, plot);
+
+    function draw() {
+      var i = Math.round((parseFloat(slider.value) - lrs[0]) / step);
+      i = Math.min(lrs.length - 1, Math.max(0, i));
+      var path = data.paths[i];
+      walk.setAttribute("points", path.map(function (w) {
+        return sx(clamp(w[0])).toFixed(1) + "," + sy(clamp(w[1])).toFixed(1);
+      }).join(" "));
+      dots.textContent = "";
+      path.forEach(function (w, k) {
+        svg("circle", {
+          cx: sx(clamp(w[0])), cy: sy(clamp(w[1])), r: k === 0 ? 4 : 2.2, class: k === 0 ? "start" : "",
+        }, dots);
+      });
+      var steps = data.steps_to_reach[i];
+      var fate;
+      if (steps !== null) {
+        fate = "the loss falls below " + fmt(data.tolerance) + " after " + steps + " steps.";
+      } else if (lrs[i] > data.limit) {
+        fate = "\u03b7 is above " + steep + " = " + fmt(data.limit) +
+          ", so the walk across the valley grows every step (diverges).";
+      } else if (lrs[i] === data.limit) {
+        fate = "\u03b7 is exactly " + steep + ", so the walk bounces across the valley for ever.";
+      } else {
+        fate = "the loss is still above " + fmt(data.tolerance) + " after " + (path.length - 1) + " steps.";
+      }
+      parts.readout.textContent = "\u03b7 = " + fmt(lrs[i]) + ": each step multiplies w1 by " +
+        fmt(path[1][0] / path[0][0]) + " and w2 by " + fmt(path[1][1] / path[0][1]) + "; after " +
+        (path.length - 1) + " steps the loss is " + fmt(data.final_loss[i]) + "; " + fate;
+      root.setAttribute("data-state", String(lrs[i]));
+    }
+
+    slider.addEventListener("input", draw);
+    draw();
+  }
+
+  /* ---------------------------------------------------------------- */
   /* One neuron: f(w x + b), looked up in dlbook's activation tables. */
 
   function neuron(root, data) {
@@ -531,6 +597,7 @@
 
   var RENDERERS = {
     "learning-rate": learningRate,
+    bowl: bowl,
     neuron: neuron,
     convolution: convolution,
     backpropagation: backpropagation,
