@@ -8,11 +8,15 @@ returns a small dictionary of lists and numbers, ready for ``json.dumps``
 values up and draws them.
 
 The ``{explorable}`` directive (``dlbook.sphinx.explore``) finds a figure's
-function by its name in :data:`FIGURES`.
+function by its name in :data:`FIGURES`. The figures that replay a training
+run import PyTorch when they are called, not with this module: the Sphinx
+extension imports it, and a build that reads none of their pages should not
+pay for loading PyTorch.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -146,6 +150,7 @@ def bowl(
     lr_step: float = 0.01,
     lr_max: float = 0.25,
     tolerance: float = 1e-3,
+    lr0: float = 0.18,
 ) -> dict:
     """Gradient descent on the elongated bowl ``L(w) = sum(curvature * w**2) / 2`` for a grid of learning rates.
 
@@ -167,20 +172,23 @@ def bowl(
         Spacing and largest value of the learning rates, both > 0 (at most 100 rates).
     tolerance : float
         Loss that counts as arrived, > 0.
+    lr0 : float
+        The learning rate the figure shows first, one of the grid's.
 
     Returns
     -------
     dict
-        ``w0``, ``curvature``, ``limit``, ``tolerance``, ``lrs`` (n,),
-        ``paths`` (n, num_steps + 1, 2), ``final_loss`` (n,) and
-        ``steps_to_reach`` (n,).
+        ``w0``, ``curvature``, ``limit``, ``tolerance``, ``lr0``, ``lrs``
+        (n,), ``factors`` (n, 2: what one step multiplies each coordinate
+        by, ``1 - lr * curvature``), ``paths`` (n, num_steps + 1, 2),
+        ``final_loss`` (n,) and ``steps_to_reach`` (n,).
 
     Examples
     --------
     >>> data = bowl()
     >>> i = data["lrs"].index(0.18)
-    >>> data["limit"], data["paths"][i][1], data["steps_to_reach"][i]
-    (0.2, [-6.56, -1.6], 27)
+    >>> data["limit"], data["factors"][i], data["paths"][i][1], data["steps_to_reach"][i]
+    (0.2, [0.82, -0.8], [-6.56, -1.6], 27)
     >>> data["steps_to_reach"][data["lrs"].index(0.21)] is None
     True
     """
@@ -198,6 +206,9 @@ def bowl(
     lrs = _grid(lr_step, lr_max, lr_step)
     if lrs.size > 100:
         raise ValueError(f"lr_max / lr_step gives {lrs.size} learning rates; at most 100 keep the page small")
+    lr0 = positive_number(lr0, "lr0")
+    if not np.any(np.isclose(lrs, lr0)):
+        raise ValueError(f"lr0 must be one of the learning rates lr_step, 2 * lr_step, ..., lr_max; got {lr0}")
 
     def loss(w):
         return 0.5 * np.sum(curvature * w**2, axis=-1)
@@ -210,7 +221,9 @@ def bowl(
         "curvature": rounded(curvature),
         "limit": rounded(2 / curvature.max()),
         "tolerance": tolerance,
+        "lr0": rounded(lr0),
         "lrs": rounded(lrs),
+        "factors": rounded(1 - lrs[:, None] * curvature),
         "paths": rounded(paths),
         "final_loss": rounded(losses[:, -1]),
         "steps_to_reach": reach,
@@ -495,6 +508,7 @@ def _recorded(fit_epochs: Callable[[int], object], epochs_per_frame: int, num_fr
 def _one_thread(function: Callable) -> Callable:
     """Run ``function`` on one PyTorch thread, as the chapters do, and restore the setting after."""
 
+    @functools.wraps(function)
     def wrapper(*args, **kwargs):
         import torch
 
@@ -505,7 +519,6 @@ def _one_thread(function: Callable) -> Callable:
         finally:
             torch.set_num_threads(threads)
 
-    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = function.__name__, function.__doc__, function
     return wrapper
 
 

@@ -71,6 +71,7 @@ def test_bowl_paths_are_gradient_descent(bowl_data, lr):
     curvature = np.array(data["curvature"])
     expected = gradient_descent(lambda w: curvature * w, data["w0"], lr, 40)
     np.testing.assert_allclose(data["paths"][i], expected, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(data["factors"][i], expected[1] / expected[0], rtol=RTOL, atol=1e-12)
     losses = 0.5 * (expected**2 * curvature).sum(axis=1)
     np.testing.assert_allclose(data["final_loss"][i], losses[-1], rtol=RTOL)
     arrived = np.flatnonzero(losses < data["tolerance"])
@@ -307,6 +308,7 @@ def test_rounded_keeps_four_significant_digits():
         (lambda: explore.bowl(curvature=[1.0, 0.0]), ValueError, "curvature must be > 0"),
         (lambda: explore.bowl(lr_step=0.001, lr_max=0.5), ValueError, "at most 100"),
         (lambda: explore.bowl(lr_max=0.001), ValueError, "lr_max must be >= lr_step"),
+        (lambda: explore.bowl(lr0=0.185), ValueError, "lr0 must be one of the learning rates"),
         (lambda: explore.training(grid_size=1), ValueError, "grid_size must be between 2 and 60"),
         (lambda: explore.training(num_frames=0), ValueError, "num_frames must be an integer >= 1"),
         (lambda: explore.training(num_frames=61), ValueError, "num_frames must be at most 60"),

@@ -177,9 +177,9 @@
   function bowl(root, data) {
     var parts = frame(root, "Gradient descent on an elongated bowl with a learning rate you choose", 150);
     var lrs = data.lrs;
+    var c = data.curvature;
     var step = lrs[1] - lrs[0];
-    var start = Math.max(0, lrs.indexOf(0.1));
-    var slider = range(parts, "lr", "Learning rate \u03b7", lrs[0], lrs[lrs.length - 1], step.toPrecision(4), lrs[start]);
+    var slider = range(parts, "lr", "Learning rate \u03b7", lrs[0], lrs[lrs.length - 1], step.toPrecision(4), data.lr0);
     var reach = 1.125 * Math.abs(data.w0[0]);
     var reachY = 1.5 * Math.abs(data.w0[1]);
     var box = { left: 34, right: 350, top: 8 };
@@ -187,16 +187,18 @@
     box.bottom = box.top + 2 * reachY * unit;
     var sx = scale(-reach, reach, box.left, box.right);
     var sy = scale(-reachY, reachY, box.bottom, box.top);
-    var steep = "2/" + fmt(Math.max(data.curvature[0], data.curvature[1]));
+    var steep = "2/" + fmt(Math.max(c[0], c[1]));
 
     function clamp(v) {  /* a diverging walk leaves the plot: keep its far points finite for drawing */
       return Math.max(-100 * reach, Math.min(100 * reach, v));
     }
+
     var plot = axes(parts, box, [data.w0[0], 0, -data.w0[0]], [-data.w0[1], 0, data.w0[1]], sx, sy, ["w1", "w2"]);
-    [0.5, 2, 8, 32].forEach(function (level) {
+    var top = (c[0] * data.w0[0] * data.w0[0] + c[1] * data.w0[1] * data.w0[1]) / 2;
+    [top / 64, top / 16, top / 4, top].forEach(function (level) {  /* the outermost passes through the start */
       svg("ellipse", {
-        cx: sx(0), cy: sy(0), rx: unit * Math.sqrt(2 * level / data.curvature[0]),
-        ry: unit * Math.sqrt(2 * level / data.curvature[1]), class: "curve",
+        cx: sx(0), cy: sy(0), rx: unit * Math.sqrt(2 * level / c[0]), ry: unit * Math.sqrt(2 * level / c[1]),
+        class: "curve",
       }, plot);
     });
     var walk = svg("polyline", { class: "path" }, plot);
@@ -228,7 +230,7 @@
         fate = "the loss is still above " + fmt(data.tolerance) + " after " + (path.length - 1) + " steps.";
       }
       parts.readout.textContent = "\u03b7 = " + fmt(lrs[i]) + ": each step multiplies w1 by " +
-        fmt(path[1][0] / path[0][0]) + " and w2 by " + fmt(path[1][1] / path[0][1]) + "; after " +
+        fmt(data.factors[i][0]) + " and w2 by " + fmt(data.factors[i][1]) + "; after " +
         (path.length - 1) + " steps the loss is " + fmt(data.final_loss[i]) + "; " + fate;
       root.setAttribute("data-state", String(lrs[i]));
     }
