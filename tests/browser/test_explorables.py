@@ -34,6 +34,10 @@ EXPLORABLES = [
     ("book/gradient-descent.html", "learning-rate"),
     ("book/neurons-and-networks.html", "neuron"),
     ("book/convolutional-networks.html", "convolution"),
+    ("book/backpropagation.html", "backpropagation"),
+    ("book/training-loop.html", "training"),
+    ("book/generalization.html", "overfitting"),
+    ("book/gradient-descent.html", "bowl"),
 ]
 IDS = [figure for _, figure in EXPLORABLES]
 
@@ -104,10 +108,11 @@ def page_data(html_dir: Path, path: str, figure: str) -> dict:
 
 
 def turn(page, root, label: str, key: str, times: int, *expected: str) -> str:
-    """Press ``key`` on the control labelled ``label``; the drawing and the read-out must change."""
+    """Press ``key`` on the control labelled ``label`` (or the button named so); drawing and read-out must change."""
     readout = root.locator(".dlbook-explorable-readout")
     before_text, before_svg = readout.inner_text(), root.locator("svg.dlbook-explorable-svg").inner_html()
-    root.get_by_label(label, exact=True).focus()
+    control = root.get_by_label(label, exact=True)
+    (control if control.count() else root.get_by_role("button", name=label, exact=True)).focus()
     for _ in range(times):
         page.keyboard.press(key)
     expect(readout).not_to_have_text(before_text)
@@ -198,6 +203,86 @@ def test_convolution_by_keyboard(offline, html_dir):
     turn(page, root, "Window position", "End", 1, *parts(1, len(data["kernels"][1]["output"]) - 1))
     filled = root.locator("svg.dlbook-explorable-svg text.value[data-index]")
     assert filled.all_text_contents() == [fmt(v) for v in data["kernels"][1]["output"]]
+    assert errors == [] and blocked == []
+
+
+def test_backpropagation_by_keyboard(offline, html_dir):
+    path, figure = EXPLORABLES[3]
+    data = page_data(html_dir, path, figure)
+    page, errors, blocked = offline(path)
+    root = figure_root(page, figure)
+    steps = data["steps"]
+
+    def parts(k: int) -> list[str]:
+        step = steps[k - 1]
+        numbers = ", ".join(f"{name} = {fmt(value)}" for name, value in step["values"])
+        return [f"Step {k} of {len(steps)}, {step['phase']} pass: {step['formula']}. {numbers}."]
+
+    readout = root.locator(".dlbook-explorable-readout")
+    expect(readout).to_have_text(parts(1)[0])
+    turn(page, root, "Next \u2192", "Enter", 4, *parts(5))
+    turn(page, root, "Step", "End", 1, *parts(len(steps)))
+    turn(page, root, "\u2190 Back", "Space", 1, *parts(len(steps) - 1))
+    turn(page, root, "Step", "Home", 1, *parts(1))
+    for k in range(2, len(steps) + 1):  # every step's read-out is its precomputed numbers
+        turn(page, root, "Step", "ArrowRight", 1, *parts(k))
+    drawn = {t for t in root.locator("svg.dlbook-explorable-svg text.grad").all_text_contents() if t}
+    shown = {name: value for step in steps for name, value in step["values"]}
+    assert drawn == {f"{name} = {fmt(shown[name])}" for name in ("dz_out", "dz_h1", "dz_h2")}
+    assert root.get_by_role("button", name="Next \u2192").get_attribute("aria-disabled") == "true"
+    assert errors == [] and blocked == []
+
+
+@pytest.mark.parametrize(("index", "frames"), [(4, [4, 30, 29]), (5, [3, 25, 24])], ids=["training", "overfitting"])
+def test_recorded_training_by_keyboard(offline, html_dir, index, frames):
+    path, figure = EXPLORABLES[index]
+    data = page_data(html_dir, path, figure)
+    page, errors, blocked = offline(path)
+    root = figure_root(page, figure)
+    total = data["epochs"][-1]
+
+    def parts(k: int) -> list[str]:
+        shot, epochs = data["frames"][k], data["epochs"][k]
+        if figure == "training":
+            p = ", ".join(fmt(v) for v in shot["p_points"])
+            return [f"After {epochs} of {total} epochs the training loss is {fmt(shot['loss'])};", f"(1, 1): {p}."]
+        return [
+            f"After {epochs} of {total} epochs: training loss {fmt(shot['train'])}, validation loss {fmt(shot['val'])}."
+        ]
+
+    expect(root.locator(".dlbook-explorable-readout")).to_contain_text(parts(0)[0])
+    turn(page, root, "Epochs trained", "ArrowRight", frames[0], *parts(frames[0]))
+    turn(page, root, "Epochs trained", "End", 1, *parts(frames[1]))
+    turn(page, root, "Epochs trained", "ArrowLeft", 1, *parts(frames[2]))
+    slider = root.get_by_label("Epochs trained", exact=True)
+    assert slider.get_attribute("aria-valuetext") == f"{data['epochs'][frames[2]]} epochs"
+    assert errors == [] and blocked == []
+
+
+def test_bowl_by_keyboard(offline, html_dir):
+    path, figure = EXPLORABLES[6]
+    data = page_data(html_dir, path, figure)
+    page, errors, blocked = offline(path)
+    root = figure_root(page, figure)
+    lrs = data["lrs"]
+
+    def parts(lr: float) -> list[str]:
+        i = lrs.index(lr)
+        w1, w2 = data["factors"][i]
+        shown = [
+            f"\u03b7 = {fmt(lr)}:",
+            f"w1 by {fmt(w1)} and w2 by {fmt(w2)};",
+            f"loss is {fmt(data['final_loss'][i])};",
+        ]
+        steps = data["steps_to_reach"][i]
+        return [*shown, f"after {steps} steps." if steps is not None else "40 steps"]
+
+    expect(root.locator(".dlbook-explorable-readout")).to_have_text(re.compile(re.escape(" ".join(parts(0.18)[:1]))))
+    turn(page, root, "Learning rate \u03b7", "ArrowLeft", 8, *parts(0.1))
+    turn(page, root, "Learning rate \u03b7", "ArrowRight", 9, *parts(0.19), "still above")
+    turn(page, root, "Learning rate \u03b7", "ArrowRight", 1, *parts(0.2), "bounces across the valley")
+    turn(page, root, "Learning rate \u03b7", "End", 1, *parts(0.25), "diverges")
+    assert root.locator("svg.dlbook-explorable-svg circle").count() == len(data["paths"][0])
     assert errors == [] and blocked == []
 
 

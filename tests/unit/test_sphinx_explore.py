@@ -142,4 +142,6 @@ def test_pages_are_read_again_when_the_code_behind_their_data_changes(tmp_path, 
 def test_the_key_covers_the_modules_the_data_come_from():
     from dlbook.sphinx.cache import module_closure
 
-    assert {"dlbook.descent", "dlbook.activations", "dlbook.convolution"} <= module_closure(explore_ext.MODULES)
+    closure = module_closure(explore_ext.MODULES)
+    assert {"dlbook.descent", "dlbook.activations", "dlbook.convolution", "dlbook.scratch"} <= closure
+    assert {"dlbook.training", "dlbook.models", "dlbook.data"} <= closure  # imported where the runs are recorded
