@@ -1,8 +1,9 @@
-"""Serve the site's scripts and fonts from the site itself (no CDN).
+"""Serve the site's scripts from the site itself (no CDN).
 
-A default Jupyter Book page loads MathJax from a CDN, so offline its
-equations do not render. This extension copies the browser
-libraries that the npm lock file pins (``package.json`` and
+A default Jupyter Book page loads its scripts (MathJax, the hover tips' Popper
+and tippy.js) from CDNs, so offline it breaks. The maths is typeset at build
+time (:mod:`dlbook.sphinx.maths`), so no page loads MathJax; this extension
+copies the browser libraries that the npm lock file pins (``package.json`` and
 ``package-lock.json`` at the repository root, installed by ``npm ci``) from
 ``node_modules`` into ``_static/npm/`` of the built site (and removes the
 folders of libraries it no longer serves). Workarounds for what the pinned
@@ -10,18 +11,13 @@ extensions write into pages live in :mod:`dlbook.sphinx.fixes`.
 
 What it copies, and where ``_config.yml`` points at it:
 
-* MathJax 3 (``mathjax`` package, ``es5/``): ``tex-chtml.js`` (TeX in, HTML out: the book writes no MathML) plus the
-  folders it loads on demand (fonts, TeX extensions, menu, accessibility).
-  ``mathjax_path: npm/mathjax/tex-chtml.js``. MathJax finds its fonts
-  next to the script, so no ``fontURL`` is needed.
 * Popper 2 and tippy.js 6 (``@popperjs/core``, ``tippy.js``): the hover tips
   of sphinx-tippy. ``tippy_js: [npm/popper/popper.min.js,
   npm/tippy/tippy-bundle.umd.min.js]`` (its default is unpkg.com).
 
 The files are copied into the output folder when the build starts, not through
 ``html_static_path``: once the book has a top-level ``_static`` folder,
-Jupyter Book adds every ``.js`` file under every static path to every page,
-which would load all of MathJax's extensions eagerly.
+Jupyter Book adds every ``.js`` file under every static path to every page.
 
 ``node_modules`` is looked for in the ``dlbook_node_modules`` config value,
 then the ``DLBOOK_NODE_MODULES`` environment variable, then the source folder
@@ -68,20 +64,6 @@ class Bundle:
 
 
 BUNDLES = (
-    Bundle(
-        "mathjax",
-        "mathjax",
-        "es5",
-        (
-            "tex-chtml.js",
-            "output/chtml/fonts/woff-v2/*.woff",
-            "output/**/*.js",  # the menu can switch the renderer to SVG
-            "input/**/*.js",  # TeX extensions loaded by \require or autoload
-            "a11y/**/*.js",  # explorer and speech, loaded from the menu
-            "ui/**/*.js",
-            "sre/**/*",  # speech rule engine and its maps
-        ),
-    ),
     # Hover tips for glossary terms and cross-references (sphinx-tippy):
     # ``tippy_js`` in _config.yml points at these two instead of unpkg.com.
     Bundle("popper", "@popperjs/core", "dist/umd", ("popper.min.js",)),
@@ -171,7 +153,7 @@ def copy_assets(app: Sphinx) -> None:
     """Copy the bundles into the output folder before any page is written.
 
     Copying first stops a build without ``npm ci`` before any chapter runs,
-    and lets Sphinx add a ``?v=<checksum>`` to the MathJax script tag.
+    and lets Sphinx add a ``?v=<checksum>`` to the script tags.
     """
     if app.builder.format != "html":
         return
@@ -181,10 +163,9 @@ def copy_assets(app: Sphinx) -> None:
     copied = sum(copy_bundle(node_modules, b, static_dir) for b in BUNDLES)
     remove_stale_bundles(static_dir)
     logger.info("dlbook.sphinx.assets: %d files copied from %s to %s", copied, node_modules, static_dir / OUTPUT_DIR)
-    for option in ("mathjax_path",):
-        value = getattr(app.config, option, "")
-        if value and "://" not in value and not (static_dir / value).is_file():
-            raise ExtensionError(f"dlbook.sphinx.assets: {option} = {value!r} names no file under {static_dir}")
+    for value in app.config.tippy_js if "tippy_js" in app.config else ():
+        if "://" not in value and not (static_dir / value).is_file():
+            raise ExtensionError(f"dlbook.sphinx.assets: tippy_js names {value!r}, no file under {static_dir}")
 
 
 def setup(app: Sphinx) -> dict:
