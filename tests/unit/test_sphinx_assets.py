@@ -98,11 +98,11 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
     return src
 
 
-def build(src: Path, builder: str = "html") -> tuple[Path, str, str]:
+def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[Path, str, str]:
     """Build in-process; return the output folder, the status log and the warnings."""
     status, warning = StringIO(), StringIO()
     app = SphinxTestApp(
-        builder, srcdir=src, builddir=src.parent / "build", freshenv=True, status=status, warning=warning
+        builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=status, warning=warning
     )
     try:
         app.build()
@@ -319,3 +319,51 @@ def test_pages_without_a_script_list_are_left_alone(context):
     before = dict(context)
     fixes.drop_duplicate_scripts(None, "page", "page.html", context, doctree=None)
     assert context == before
+
+
+# ---------------------------------------------------------------------------
+# Icon fonts cut to the icons the site shows
+
+ICON_CSS = (
+    ':root{--pst-icon-download:"\uf019"}'
+    '.fa-rocket:before{content:"\\f135"}'
+    '.fa-github:before,.fa-octocat:before{content:"\\f09b"}'
+    '.fa-unused:before{content:"\\f2b4"}'
+    '@media (min-width:1px){.admonition>.admonition-title:after{content:"\\f0eb"}}'
+    ".plain{content:'x'}"
+)
+
+
+def test_icon_glyphs_are_those_of_classes_in_use_and_those_css_draws_without_a_class():
+    points = assets.icon_code_points([ICON_CSS], {"fa-rocket", "fa-octocat", "fa-lg"})
+    assert points == {0xF019, 0xF135, 0xF09B, 0xF0EB}
+
+
+def test_an_icon_font_is_cut_to_the_glyphs_asked_for(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    source = assets.theme_icon_fonts() / "fa-solid-900.woff2"
+    target = tmp_path / "fa-solid-900.woff2"
+    assets.cut_font(source, target, {0xF135, 0xF019})
+    cut = TTFont(str(target))
+    assert cut.flavor == "woff2"
+    assert set(cut.getBestCmap()) == {0xF135, 0xF019}
+    assert target.stat().st_size < source.stat().st_size / 20
+
+
+def test_a_build_cuts_the_icon_fonts_once_and_again_when_a_page_uses_a_new_icon(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    conf = 'html_theme = "pydata_sphinx_theme"\n'
+    src = project(tmp_path, fake_node_modules(tmp_path), conf)
+    out, status, _ = build(src)
+    font = out / "_static" / assets.ICON_FONTS / "fa-solid-900.woff2"
+    assert "icon fonts cut to" in status
+    before = set(TTFont(str(font)).getBestCmap())
+    assert 0xF135 not in before  # the rocket: no page shows it
+    assert font.stat().st_size < (assets.theme_icon_fonts() / font.name).stat().st_size / 10
+    _, status, _ = build(src, fresh=False)
+    assert "icon fonts cut to" not in status  # nothing new: the fonts are kept
+    (src / "chapter.md").write_text(CHAPTER + '\n<i class="fa-solid fa-rocket"></i>\n')
+    _, status, _ = build(src, fresh=False)
+    assert 0xF135 in set(TTFont(str(font)).getBestCmap())

@@ -25,14 +25,28 @@ and its parents, then the checkout whose ``.venv`` runs the build. If it is
 missing or older than the lock file, the build stops and says to run
 ``npm ci``.
 
+Icon fonts: pydata-sphinx-theme serves Font Awesome's whole fonts
+(``fa-solid-900.woff2`` 156 KB, ``fa-brands-400.woff2`` 118 KB; the pages show
+about twenty icons). When the build finishes, :func:`cut_icon_fonts` rewrites
+each ``.woff2`` under ``_static/vendor/fontawesome/webfonts`` with only the
+glyphs the site can show: those of the ``fa-*`` classes named in its pages and
+scripts, and those the style sheets draw without a class (admonition and
+download icons, through ``--pst-icon-*``). The theme's own file is the source,
+so a page that starts using a new icon gets it at the next build. fontTools
+and brotli (``requirements.txt``) do the cutting; the cut fonts are kept in
+``<doctreedir>/icon-fonts`` (Sphinx copies the theme's whole fonts again on
+every build) and cut again only when the glyphs needed change.
+
 Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
 ``dlbook.sphinx.assets``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -168,8 +182,104 @@ def copy_assets(app: Sphinx) -> None:
             raise ExtensionError(f"dlbook.sphinx.assets: tippy_js names {value!r}, no file under {static_dir}")
 
 
+# ---------------------------------------------------------------------------
+# Icon fonts cut to the icons the site shows
+
+#: Where pydata-sphinx-theme keeps Font Awesome, under its static folder and the site's ``_static``.
+ICON_FONTS = "vendor/fontawesome/webfonts"
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_ICON_CLASS = re.compile(r"\.(fa-[a-z0-9-]+)(?::{1,2}before|:{1,2}after)?$")
+_ESCAPE = re.compile(r"\\([0-9a-fA-F]{4,5})")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_CLASS_IN_PAGE = re.compile(r"\bfa-[a-z0-9-]+")
+
+
+def icon_code_points(style_sheets: list[str], used_classes: set[str]) -> set[int]:
+    """The icon glyphs (private-use code points) that ``style_sheets`` can draw on pages using ``used_classes``.
+
+    A rule whose selectors are all ``.fa-<name>:before`` counts only if a page
+    uses one of those classes; any other rule that draws an icon (a
+    ``--pst-icon-*`` variable, an admonition's ``:after``) always counts.
+    """
+    points: set[int] = set()
+    for css in style_sheets:
+        for selectors, declarations in _RULE.findall(css):
+            glyphs = {int(code, 16) for code in _ESCAPE.findall(declarations)}
+            glyphs |= {ord(char) for char in _PRIVATE_USE.findall(declarations)}
+            glyphs = {point for point in glyphs if 0xE000 <= point <= 0xF8FF}
+            if not glyphs:
+                continue
+            named = [_ICON_CLASS.match(part.strip()) for part in selectors.split(",")]
+            if all(named) and not {match[1] for match in named} & used_classes:
+                continue
+            points |= glyphs
+    return points
+
+
+def used_icon_classes(outdir: Path) -> set[str]:
+    """Every ``fa-*`` name in the site's pages and scripts (the theme's scripts add some icons)."""
+    names: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        names |= set(_CLASS_IN_PAGE.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def cut_font(source: Path, target: Path, points: set[int]) -> None:
+    """Write ``source`` with only the glyphs of ``points`` to ``target`` (WOFF2)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(points))
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
+
+
+def theme_icon_fonts() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / ICON_FONTS
+
+
+def cut_icon_fonts(app: Sphinx, exception) -> None:
+    """``build-finished``: every icon font of the site cut to the glyphs its pages can show."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    fonts = outdir / "_static" / ICON_FONTS
+    source_dir = theme_icon_fonts()
+    if not fonts.is_dir() or not source_dir.is_dir():
+        return
+    style_sheets = [path.read_text(encoding="utf-8") for path in (outdir / "_static").rglob("*.css")]
+    points = icon_code_points(style_sheets, used_icon_classes(outdir))
+    # Sphinx copies the theme's whole fonts again on every build: keep the cut ones beside the doctrees.
+    kept = Path(app.doctreedir) / "icon-fonts"
+    kept.mkdir(parents=True, exist_ok=True)
+    stamp_path = kept / "glyphs.json"
+    stamps = json.loads(stamp_path.read_text(encoding="utf-8")) if stamp_path.is_file() else {}
+    cut = []
+    for target in sorted(fonts.glob("*.woff2")):
+        source = source_dir / target.name
+        if not source.is_file():
+            continue
+        want = {"points": sorted(points), "source": hashlib.sha256(source.read_bytes()).hexdigest()}
+        if stamps.get(target.name) != want or not (kept / target.name).is_file():
+            cut_font(source, kept / target.name, points)
+            stamps[target.name] = want
+            cut.append(f"{target.name} {source.stat().st_size:,} -> {(kept / target.name).stat().st_size:,} bytes")
+        shutil.copyfile(kept / target.name, target)
+    stamp_path.write_text(json.dumps(stamps), encoding="utf-8")
+    if cut:
+        logger.info("dlbook.sphinx.assets: icon fonts cut to %d glyphs: %s", len(points), "; ".join(cut))
+
+
 def setup(app: Sphinx) -> dict:
     if "dlbook_node_modules" not in app.config:  # dlbook.sphinx.diagrams may have added it
         app.add_config_value("dlbook_node_modules", "", "env")
     app.connect("builder-inited", copy_assets)
+    # Last: after every extension has written its pages, scripts and style sheets.
+    app.connect("build-finished", cut_icon_fonts, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
