@@ -31,7 +31,8 @@ about twenty icons). When the build finishes, :func:`cut_icon_fonts` rewrites
 each ``.woff2`` under ``_static/vendor/fontawesome/webfonts`` with only the
 glyphs the site can show: those of the ``fa-*`` classes named in its pages and
 scripts, and those the style sheets draw without a class (admonition and
-download icons, through ``--pst-icon-*``). The theme's own file is the source,
+download icons, through ``--pst-icon-*``). The theme's style sheet loses the
+rules of the other icons (``.fa-<name>:before``: 85 KB of its 397 KB). The theme's own file is the source,
 so a page that starts using a new icon gets it at the next build. fontTools
 and brotli (``requirements.txt``) do the cutting; the cut fonts are kept in
 ``<doctreedir>/icon-fonts`` (Sphinx copies the theme's whole fonts again on
@@ -217,6 +218,16 @@ def icon_code_points(style_sheets: list[str], used_classes: set[str]) -> set[int
     return points
 
 
+def drop_unused_icon_rules(css: str, used_classes: set[str]) -> str:
+    """``css`` without the ``.fa-<name>:before`` rules of icons no page uses (about 2,000 of them)."""
+
+    def kept(match: re.Match) -> str:
+        named = [_ICON_CLASS.match(part.strip()) for part in match[1].split(",")]
+        return "" if all(named) and not {found[1] for found in named} & used_classes else match[0]
+
+    return _RULE.sub(kept, css)
+
+
 def used_icon_classes(outdir: Path) -> set[str]:
     """Every ``fa-*`` name in the site's pages and scripts (the theme's scripts add some icons)."""
     names: set[str] = set()
@@ -254,7 +265,12 @@ def cut_icon_fonts(app: Sphinx, exception) -> None:
     if not fonts.is_dir() or not source_dir.is_dir():
         return
     style_sheets = [path.read_text(encoding="utf-8") for path in (outdir / "_static").rglob("*.css")]
-    points = icon_code_points(style_sheets, used_icon_classes(outdir))
+    used = used_icon_classes(outdir)
+    points = icon_code_points(style_sheets, used)
+    for theme_sheet in (outdir / "_static" / "styles").glob("*.css"):  # copied whole on every build
+        css = theme_sheet.read_text(encoding="utf-8")
+        if (trimmed := drop_unused_icon_rules(css, used)) != css:
+            theme_sheet.write_text(trimmed, encoding="utf-8")
     # Sphinx copies the theme's whole fonts again on every build: keep the cut ones beside the doctrees.
     kept = Path(app.doctreedir) / "icon-fonts"
     kept.mkdir(parents=True, exist_ok=True)
