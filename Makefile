@@ -30,7 +30,8 @@ help:
 	@echo "make clean   remove _build (keeps .venv)"
 
 # Set-up: the Python environment, and the browser assets the site serves
-# itself (MathJax, tippy), mermaid that draws the diagrams during the build,
+# itself (tippy), MathJax (mathjax-full) and mermaid that typeset the maths and
+# draw the diagrams during the build,
 # and axe-core for the browser tests, installed
 # from npm exactly as package-lock.json pins them.
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json

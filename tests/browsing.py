@@ -72,7 +72,7 @@ def script(name: str) -> str:
 
 
 def settle(page) -> dict:
-    """Wait until MathJax has typeset and the fonts are in (diagrams are drawn at build time)."""
+    """Wait until the fonts are in (maths and diagrams are drawn at build time)."""
     return page.evaluate(script("settle"))
 
 

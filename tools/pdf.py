@@ -5,8 +5,8 @@ Usage (from the repository root, inside .venv, after ``make book``)::
     python tools/pdf.py              # _build/pdf/deep-learning-step-by-step.pdf, and a copy in _build/html
 
 The PDF is printed by Chromium from the site the build already made, so it
-shows exactly what the pages show (executed code and outputs, MathJax
-equations, diagrams, exercises, glossary, bibliography) with no TeX:
+shows exactly what the pages show (executed code and outputs, equations
+typeset at build time, diagrams, exercises, glossary, bibliography) with no TeX:
 
 1. **Assemble.** The main article of every page in ``_toc.yml`` order goes
    into one print document, ``_build/pdf/book.html``: a title page, the
@@ -19,7 +19,7 @@ equations, diagrams, exercises, glossary, bibliography) with no TeX:
    (``hide-input``) are left out; their outputs stay.
 2. **Print.** Chromium opens the document from a local server (nothing is
    fetched from another host: such a request fails the run), waits until
-   MathJax has typeset and every diagram is drawn, and prints it on A4 with
+   the fonts are in and every diagram is drawn, and prints it on A4 with
    page numbers, a PDF outline (parts, chapters, sections: Chromium's,
    renamed with the headings' own text) and tags.
 3. **Page numbers in the contents.** The first printing tells on which page
@@ -171,6 +171,8 @@ def relink(article: Tag, docname: str, docnames: set[str], html_dir: Path) -> No
     """Make every id unique in the print document and every link point inside it (or to the site's files)."""
     for element in article.find_all(id=True):
         element["id"] = anchor(docname, element["id"])
+    for glyph in article.find_all("use", href=True):  # typeset maths draws the glyphs its page defines once
+        glyph["href"] = f"#{anchor(docname, glyph['href'][1:])}"
     for link in article.find_all("a", href=True):
         href = link["href"]
         if re.match(r"^[a-z][a-z0-9+.-]*:", href):  # http:, https:, mailto: stay as they are
@@ -193,16 +195,11 @@ def shift_headings(article: Tag) -> None:
 
 
 def head_of(soup: BeautifulSoup, docname: str, html_dir: Path) -> tuple[list[str], str | None]:
-    """The stylesheets and MathJax scripts of a built page, and the site's mermaid module (if it draws in the page)."""
+    """The stylesheets of a built page, and the site's mermaid module (if it draws in the page)."""
     head = []
     for element in soup.head.find_all(["link", "script"]):
         if element.name == "link" and "stylesheet" in element.get("rel", []):
             element["href"] = from_print_document(site_path(docname, element["href"].split("?")[0]), html_dir)
-            head.append(str(element))
-        elif element.name == "script" and "MathJax" in (element.string or ""):
-            head.append(str(element))  # window.MathJax = {...}: which elements MathJax typesets
-        elif element.name == "script" and "mathjax" in element.get("src", ""):
-            element["src"] = from_print_document(site_path(docname, element["src"].split("?")[0]), html_dir)
             head.append(str(element))
     mermaid = None
     for script in soup.find_all("script", type="module"):
@@ -213,10 +210,9 @@ def head_of(soup: BeautifulSoup, docname: str, html_dir: Path) -> tuple[list[str
 
 
 #: Runs in the print document: draw any diagram the site draws in the browser, then wait for
-#: MathJax and the fonts, and say so in ``window.dlbookPrintReady``.
+#: the fonts, and say so in ``window.dlbookPrintReady`` (the maths is typeset at build time).
 READY_SCRIPT = """
 const MERMAID = %s;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 try {
   const diagrams = [...document.querySelectorAll("pre.mermaid")];
   if (diagrams.length) {
@@ -225,15 +221,11 @@ try {
     mermaid.initialize({ startOnLoad: false, theme: "default" });
     await mermaid.run({ nodes: diagrams });
   }
-  if (document.querySelector(".math")) {
-    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) await sleep(50);
-    await MathJax.startup.promise;
-  }
   await document.fonts.ready;
   window.dlbookPrintReady = {
     diagrams: document.querySelectorAll("pre.mermaid svg, .mermaid svg").length,
     undrawn: [...document.querySelectorAll("pre.mermaid")].filter((el) => !el.querySelector("svg")).length,
-    mathErrors: document.querySelectorAll("mjx-merror").length,
+    mathErrors: document.querySelectorAll('g[data-mml-node="merror"]').length,
   };
 } catch (error) {
   window.dlbookPrintReady = { error: String(error) };
@@ -351,10 +343,10 @@ def start_pages(reader: PdfReader, anchors: list[str]) -> dict[str, int]:
 HEADINGS_JS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
   .filter((heading) => heading.getClientRects().length > 0)
   .map((heading) => {
-    const copy = heading.cloneNode(true);  // typeset maths: its MathML text, not MathJax's drawing
+    const copy = heading.cloneNode(true);  // typeset maths: its TeX (the svg's name), not its drawing
     copy.querySelectorAll("mjx-container").forEach((math) => {
-      const mml = math.querySelector("mjx-assistive-mml");
-      math.replaceWith(mml ? mml.textContent : "");
+      const svg = math.querySelector("svg");
+      math.replaceWith(svg ? svg.getAttribute("aria-label") || "" : "");
     });
     return copy.textContent.replace(/\\s+/g, " ").trim();
   })"""

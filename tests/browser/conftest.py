@@ -18,7 +18,7 @@ Fixtures (session-wide unless noted; ``html_dir``, the built site, and
     ``open_page(path, width=1280, height=900, dark=False, wait=True)`` opens
     ``site_url + path`` in a fresh browser context of that viewport (``dark``
     asks for the dark colour scheme), waits until the page has loaded and,
-    with ``wait``, until MathJax has typeset and the fonts are in; it returns
+    with ``wait``, until the fonts are in; it returns
     a :class:`browsing.Visit`. ``visit.page`` is the Playwright page; the visit
     records ``console_errors``, ``page_errors``, ``failed_requests`` (including
     HTTP status >= 400) and ``offhost_requests`` (any URL not on the test
@@ -28,7 +28,7 @@ Helpers in ``tests/browsing.py`` (import them from there, not from this file):
 ``DESKTOP`` and ``PHONE`` (1280 and 390), ``SCREENSHOTS`` (``_build/screenshots``),
 ``AXE_JS`` (axe-core from node_modules, for ``page.add_script_tag(path=...)``),
 :func:`page_id` (``book/forward-pass.html`` -> ``forward-pass``), :func:`settle`
-(wait for MathJax and the fonts), :func:`new_visit` (``open_page`` for
+(wait for the fonts), :func:`new_visit` (``open_page`` for
 session-scoped use; call ``visit.close()``) and :func:`script` (the text of a
 script in ``tests/browser/js``, for ``page.evaluate``).
 """

@@ -123,7 +123,7 @@ def offline_page(browser, url: str):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
     page.wait_for_selector(".dlbook-answer[data-ready='true']", state="attached", timeout=10_000)
-    settle(page)  # MathJax has typeset the hints before we compare their text
+    settle(page)  # the fonts are in before we compare text
     return page, blocked, errors
 
 
@@ -191,7 +191,7 @@ def check_box(page, box: Box) -> None:
     assert page.locator(f"#{box.box_id} input").get_attribute("aria-invalid") == "false"
 
     # each declared wrong answer shows its own hint (compared as DOM text, so a hint
-    # whose maths MathJax has typeset still matches its copy in the live region)
+    # with typeset maths still matches its copy in the live region)
     for k, (hint_value, hint_text) in enumerate(box.hints):
         said = submit(page, box, text_of(hint_value))
         assert said.startswith("Not quite."), f"{box}: hint value {hint_value} -> {said!r}"

@@ -145,8 +145,10 @@ def test_every_formula_is_typeset(page_report, site_page, width_name):
     data = page_report(site_page, width_name)
     raw = [m["source"] for m in data["maths"] if not m["rendered"]]
     errors = [f"{m['source']!r}: {m['error']}" for m in data["maths"] if m["error"]]
-    assert not raw, f"{where(data, width_name)}: maths left as TeX source: {raw[:5]}"
+    missing = [f"{m['source']!r}: {m['missingGlyphs']} of {m['glyphs']}" for m in data["maths"] if m["missingGlyphs"]]
+    assert not raw, f"{where(data, width_name)}: maths not shown as an svg: {raw[:5]}"
     assert not errors, f"{where(data, width_name)}: MathJax errors: {errors[:5]}"
+    assert not missing, f"{where(data, width_name)}: formulas drawing glyphs the page does not define: {missing[:5]}"
 
 
 def test_every_image_loads_and_has_alt_text(page_report, site_page, width_name):

@@ -7,10 +7,10 @@ body compressed here, as a server with gzip would send it) and requests.
 The budget is quoted in the appendix "How this book was built", and a test
 checks that the page quotes the same numbers as :data:`BUDGET`.
 
-It also prints (without asserting) how long the heaviest page takes from
-navigation until its maths and diagrams are final; with
+It also prints how long the heaviest page takes from navigation until its
+maths and diagrams are final (best of five, without asserting); with
 ``DLBOOK_BASELINE_SITE=/path/to/another/_build/html`` it measures that site
-too, in the same run, for a before/after comparison.
+too, in turn with this one, for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -26,18 +26,22 @@ from browsing import ROOT, new_visit
 
 pytestmark = pytest.mark.browser
 
-#: Per page, first load: bytes as served, bytes gzipped, requests. About the
-#: heaviest page of December 2026 (gradient descent: 2.94 MB, 1,168 KB gzipped,
-#: 48 requests), so that a page growing heavier fails. A page with maths
-#: cannot go much lower without changing the theme: MathJax's TeX component
-#: alone is 1.16 MB, the theme's style sheet and icon fonts 0.67 MB.
-BUDGET = {"bytes": 3_000_000, "gzip_bytes": 1_200_000, "requests": 50}
+#: Per page, first load: bytes as served, bytes gzipped, requests. The
+#: promised budget is 1.0 MB, 400 KB gzipped and 30 requests; the heaviest
+#: page of December 2026 (gradient descent: 1,264,186 bytes, 312,084 gzipped,
+#: 30 requests) meets the last two but not the first, so ``bytes`` sits just
+#: above it, and a page growing heavier fails. What is left over: the page's
+#: own HTML (461 KB, a third of it typeset maths), the theme's style sheet
+#: (311 KB, most of it Bootstrap rules no page uses) and its script (81 KB).
+BUDGET = {"bytes": 1_300_000, "gzip_bytes": 400_000, "requests": 30}
 
 APPENDIX = ROOT / "book" / "how-this-book-was-built.md"
 
-#: Resolves when the page's maths is typeset and its diagrams drawn, with the
-#: time since navigation started (ms). Diagrams drawn in the browser
-#: (mermaid) count as final once they hold an svg.
+#: Resolves when the page's maths is typeset, its diagrams drawn and its fonts
+#: in, with the time since navigation started (ms). Maths and diagrams made at
+#: build time are final when they arrive; on an older site, maths typeset in the
+#: browser (MathJax) and diagrams drawn there (mermaid) count once they hold an
+#: svg or MathJax's output.
 FINAL_JS = """
 async () => {
   const pending = () =>
@@ -45,6 +49,7 @@ async () => {
     [...document.querySelectorAll('pre.mermaid')].some(el => el.offsetParent && !el.querySelector('svg'));
   while (pending() && performance.now() < 60000) await new Promise(r => setTimeout(r, 20));
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
   return performance.now();
 }
 """
@@ -100,21 +105,29 @@ def test_every_page_is_within_the_budget_on_first_load(browser, site_url, toc_pa
 
 
 def test_time_until_maths_and_diagrams_are_final_on_the_heaviest_page(browser, site_url, html_dir, toc_pages):
+    """Best of five, printed, not asserted (a shared machine's load swings it by half). With a baseline
+    site the two are timed in turn, so that the load falls on both."""
     heaviest = max(toc_pages, key=lambda p: weigh(browser, site_url, p)["bytes"])
-    after = [time_to_final(browser, site_url, heaviest) for _ in range(3)]
-    print(f"\n{heaviest}: maths and diagrams final after {min(after):.0f} ms (best of 3)")
     baseline = os.environ.get("DLBOOK_BASELINE_SITE")
-    if baseline and (Path(baseline) / heaviest).is_file():
-        from conftest import serve  # the same static server, on the other folder
+    if not (baseline and (Path(baseline) / heaviest).is_file()):
+        after = [time_to_final(browser, site_url, heaviest) for _ in range(5)]
+        print(f"\n{heaviest}: maths and diagrams final after {min(after):.0f} ms (best of 5)")
+        assert after
+        return
+    from conftest import serve  # the same static server, on the other folder
 
-        with serve(Path(baseline)) as other_url:
-            before = [time_to_final(browser, other_url, heaviest) for _ in range(3)]
-            weight = weigh(browser, other_url, heaviest)
-        print(
-            f"{heaviest} in {baseline}: final after {min(before):.0f} ms (best of 3); "
-            f"{weight['bytes']:,} bytes, {weight['gzip_bytes']:,} gzipped, {weight['requests']} requests"
-        )
-    assert after
+    after, before = [], []
+    with serve(Path(baseline)) as other_url:
+        for _ in range(5):
+            after.append(time_to_final(browser, site_url, heaviest))
+            before.append(time_to_final(browser, other_url, heaviest))
+        weight = weigh(browser, other_url, heaviest)
+    print(
+        f"\n{heaviest}: maths and diagrams final after {min(after):.0f} ms (best of 5); in {baseline}: "
+        f"{min(before):.0f} ms; {weight['bytes']:,} bytes, {weight['gzip_bytes']:,} gzipped, "
+        f"{weight['requests']} requests"
+    )
+    assert after and before
 
 
 def test_the_appendix_quotes_the_budget_the_tests_enforce():

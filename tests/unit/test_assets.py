@@ -1,4 +1,4 @@
-"""dlbook.sphinx.assets: the site serves MathJax and the hover tips from npm, not a CDN; page fixes."""
+"""dlbook.sphinx.assets: the site serves the hover tips from npm, not a CDN; page fixes."""
 
 from __future__ import annotations
 
@@ -37,12 +37,14 @@ def test_missing_node_modules_says_run_npm_ci(tmp_path, monkeypatch):
 
 
 def test_stale_node_modules_say_which_package(tmp_path):
-    modules = fake_node_modules(tmp_path, {"mathjax": "3.2.2", "mermaid": "10.0.0"})
-    lock = {"packages": {"node_modules/mathjax": {"version": "3.2.2"}, "node_modules/mermaid": {"version": "11.12.1"}}}
+    modules = fake_node_modules(tmp_path, {"mathjax-full": "3.2.2", "mermaid": "10.0.0"})
+    lock = {
+        "packages": {"node_modules/mathjax-full": {"version": "3.2.2"}, "node_modules/mermaid": {"version": "11.12.1"}}
+    }
     (tmp_path / "package-lock.json").write_text(json.dumps(lock))
-    assets.check_versions(modules, ("mathjax",))
+    assets.check_versions(modules, ("mathjax-full",))
     with pytest.raises(ExtensionError, match=r"mermaid 10\.0\.0 .* pins 11\.12\.1"):
-        assets.check_versions(modules, ("mathjax", "mermaid"))
+        assets.check_versions(modules, ("mathjax-full", "mermaid"))
 
 
 def test_the_lock_file_pins_what_node_modules_holds():
@@ -52,14 +54,7 @@ def test_the_lock_file_pins_what_node_modules_holds():
 @pytest.mark.parametrize(
     "bundle, needed",
     [
-        (
-            "mathjax",
-            [
-                "tex-chtml.js",
-                "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
-                "input/tex/extensions/boldsymbol.js",
-            ],
-        ),
+        ("popper", ["popper.min.js"]),
         ("tippy", ["tippy-bundle.umd.min.js"]),
     ],
 )
@@ -71,18 +66,18 @@ def test_bundles_hold_the_entry_point_and_what_it_loads(bundle, needed):
 
 
 def test_copy_is_skipped_when_nothing_changed(tmp_path):
-    mathjax = next(b for b in assets.BUNDLES if b.name == "mathjax")
-    first = assets.copy_bundle(ROOT / "node_modules", mathjax, tmp_path)
-    assert first > 1 and (tmp_path / "npm" / "mathjax" / "tex-chtml.js").is_file()
-    assert assets.copy_bundle(ROOT / "node_modules", mathjax, tmp_path) == 0
+    tippy = next(b for b in assets.BUNDLES if b.name == "tippy")
+    first = assets.copy_bundle(ROOT / "node_modules", tippy, tmp_path)
+    assert first == 1 and (tmp_path / "npm" / "tippy" / "tippy-bundle.umd.min.js").is_file()
+    assert assets.copy_bundle(ROOT / "node_modules", tippy, tmp_path) == 0
 
 
 def test_folders_of_libraries_no_longer_served_are_removed(tmp_path):
-    (tmp_path / "npm" / "mermaid").mkdir(parents=True)
-    (tmp_path / "npm" / "mermaid" / "mermaid.min.js").write_text("//")
-    (tmp_path / "npm" / "mathjax").mkdir()
+    (tmp_path / "npm" / "mathjax").mkdir(parents=True)
+    (tmp_path / "npm" / "mathjax" / "tex-chtml.js").write_text("//")
+    (tmp_path / "npm" / "tippy").mkdir()
     assets.remove_stale_bundles(tmp_path)
-    assert sorted(p.name for p in (tmp_path / "npm").iterdir()) == ["mathjax"]
+    assert sorted(p.name for p in (tmp_path / "npm").iterdir()) == ["tippy"]
 
 
 def test_inline_scripts_are_written_once():

@@ -38,7 +38,7 @@ HEADER = textwrap.dedent("""\
 CHAPTER = HEADER + textwrap.dedent("""\
     # Chapter
 
-    The loss is $L = (y - \\hat{y})^2$.
+    The loss is the squared error.
 
     ```{code-cell} ipython3
     :tags: [hide-input]
@@ -84,10 +84,11 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
     src.mkdir()
     (src / "conf.py").write_text(
         textwrap.dedent(f"""\
-        extensions = ["myst_nb", "dlbook.sphinx.assets", "dlbook.sphinx.fixes"]
-        myst_enable_extensions = ["dollarmath"]
+        extensions = ["myst_nb", "dlbook.sphinx.assets", "sphinx_tippy", "dlbook.sphinx.fixes"]
         nb_execution_mode = "off"
-        mathjax_path = "npm/mathjax/tex-chtml.js"
+        tippy_js = ["npm/popper/popper.min.js", "npm/tippy/tippy-bundle.umd.min.js"]
+        tippy_enable_wikitips = False
+        tippy_enable_doitips = False
         dlbook_node_modules = {str(node_modules or "")!r}
         """)
         + conf
@@ -97,11 +98,11 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
     return src
 
 
-def build(src: Path, builder: str = "html") -> tuple[Path, str, str]:
+def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[Path, str, str]:
     """Build in-process; return the output folder, the status log and the warnings."""
     status, warning = StringIO(), StringIO()
     app = SphinxTestApp(
-        builder, srcdir=src, builddir=src.parent / "build", freshenv=True, status=status, warning=warning
+        builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=status, warning=warning
     )
     try:
         app.build()
@@ -235,21 +236,21 @@ def test_a_package_with_none_of_the_files_is_an_error(tmp_path):
 
 def test_a_changed_file_is_copied_again(tmp_path):
     modules = fake_node_modules(tmp_path)
-    mathjax = bundle("mathjax")
+    tippy = bundle("tippy")
     static = tmp_path / "static"
-    assert assets.copy_bundle(modules, mathjax, static) == len(served(mathjax))
-    assert assets.copy_bundle(modules, mathjax, static) == 0
-    (modules / "mathjax" / "es5" / "tex-chtml.js").write_text("// mathjax, a newer build\n")
-    assert assets.copy_bundle(modules, mathjax, static) == 1
-    copied = static / "npm" / "mathjax" / "tex-chtml.js"
-    assert copied.read_text() == "// mathjax, a newer build\n"
+    assert assets.copy_bundle(modules, tippy, static) == len(served(tippy))
+    assert assets.copy_bundle(modules, tippy, static) == 0
+    (modules / "tippy.js" / "dist" / "tippy-bundle.umd.min.js").write_text("// tippy, a newer build\n")
+    assert assets.copy_bundle(modules, tippy, static) == 1
+    copied = static / "npm" / "tippy" / "tippy-bundle.umd.min.js"
+    assert copied.read_text() == "// tippy, a newer build\n"
 
 
 # ---------------------------------------------------------------------------
 # In a build
 
 
-def test_a_build_serves_mathjax_and_the_tips_from_its_own_static_folder(tmp_path):
+def test_a_build_serves_the_tips_from_its_own_static_folder(tmp_path):
     modules = fake_node_modules(tmp_path)
     out, status, warnings = build(project(tmp_path, modules))
     assert warnings.strip() == ""
@@ -257,12 +258,12 @@ def test_a_build_serves_mathjax_and_the_tips_from_its_own_static_folder(tmp_path
     copied = sorted(str(p.relative_to(npm)) for p in npm.rglob("*") if p.is_file())
     expected = sorted(f"{b.name}/{name}" for b in assets.BUNDLES for name in served(b))
     assert copied == expected  # every bundle, under its own name; no README, no source map
-    assert (npm / "mathjax" / "tex-chtml.js").read_text() == "// mathjax/es5/tex-chtml.js\n"
+    assert (npm / "tippy" / "tippy-bundle.umd.min.js").read_text() == "// tippy.js/dist/tippy-bundle.umd.min.js\n"
     assert f"{len(expected)} files copied from {modules.resolve()}" in status
 
     page = (out / "chapter.html").read_text(encoding="utf-8")
     # the copy exists before pages are written, so Sphinx stamps the script with its checksum
-    assert re.search(r'<script[^>]* src="_static/npm/mathjax/tex-chtml\.js\?v=[0-9a-f]+"', page)
+    assert re.search(r'<script[^>]* src="_static/npm/tippy/tippy-bundle\.umd\.min\.js\?v=[0-9a-f]+"', page)
     assert not re.search(r'src="https?://[^"]*(mathjax|popper|tippy)', page, flags=re.I)
 
 
@@ -292,13 +293,9 @@ def test_a_hidden_cell_summary_is_named_by_what_it_shows(tmp_path):
     assert "Show code cell source" in summary.group(1)
 
 
-def test_a_mathjax_path_that_names_no_copied_file_stops_the_build(tmp_path):
-    src = project(tmp_path, fake_node_modules(tmp_path), conf='mathjax_path = "npm/mathjax/tex-svg.js"\n')
-    with pytest.raises(
-        ExtensionError,
-        match=r"mathjax_path = 'npm/mathjax/tex-svg\.js' names no file "
-        r"under .*_static",
-    ):
+def test_a_tippy_script_that_names_no_copied_file_stops_the_build(tmp_path):
+    src = project(tmp_path, fake_node_modules(tmp_path), conf='tippy_js = ["npm/tippy/tippy.esm.js"]\n')
+    with pytest.raises(ExtensionError, match=r"tippy_js names 'npm/tippy/tippy\.esm\.js', no file under .*_static"):
         build(src)
 
 
@@ -322,3 +319,59 @@ def test_pages_without_a_script_list_are_left_alone(context):
     before = dict(context)
     fixes.drop_duplicate_scripts(None, "page", "page.html", context, doctree=None)
     assert context == before
+
+
+# ---------------------------------------------------------------------------
+# Icon fonts cut to the icons the site shows
+
+ICON_CSS = (
+    ':root{--pst-icon-download:"\uf019"}'
+    '.fa-rocket:before{content:"\\f135"}'
+    '.fa-github:before,.fa-octocat:before{content:"\\f09b"}'
+    '.fa-unused:before{content:"\\f2b4"}'
+    '@media (min-width:1px){.admonition>.admonition-title:after{content:"\\f0eb"}}'
+    ".plain{content:'x'}"
+)
+
+
+def test_icon_glyphs_are_those_of_classes_in_use_and_those_css_draws_without_a_class():
+    points = assets.icon_code_points([ICON_CSS], {"fa-rocket", "fa-octocat", "fa-lg"})
+    assert points == {0xF019, 0xF135, 0xF09B, 0xF0EB}
+
+
+def test_the_rules_of_icons_no_page_uses_are_dropped_and_the_others_kept():
+    trimmed = assets.drop_unused_icon_rules(ICON_CSS, {"fa-octocat"})
+    assert ".fa-rocket:before" not in trimmed and ".fa-unused:before" not in trimmed
+    assert '.fa-github:before,.fa-octocat:before{content:"\\f09b"}' in trimmed
+    assert "--pst-icon-download" in trimmed and ".admonition>.admonition-title:after" in trimmed
+    assert ".plain{content:'x'}" in trimmed
+
+
+def test_an_icon_font_is_cut_to_the_glyphs_asked_for(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    source = assets.theme_icon_fonts() / "fa-solid-900.woff2"
+    target = tmp_path / "fa-solid-900.woff2"
+    assets.cut_font(source, target, {0xF135, 0xF019})
+    cut = TTFont(str(target))
+    assert cut.flavor == "woff2"
+    assert set(cut.getBestCmap()) == {0xF135, 0xF019}
+    assert target.stat().st_size < source.stat().st_size / 20
+
+
+def test_a_build_cuts_the_icon_fonts_once_and_again_when_a_page_uses_a_new_icon(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    conf = 'html_theme = "pydata_sphinx_theme"\n'
+    src = project(tmp_path, fake_node_modules(tmp_path), conf)
+    out, status, _ = build(src)
+    font = out / "_static" / assets.ICON_FONTS / "fa-solid-900.woff2"
+    assert "icon fonts cut to" in status
+    before = set(TTFont(str(font)).getBestCmap())
+    assert 0xF135 not in before  # the rocket: no page shows it
+    assert font.stat().st_size < (assets.theme_icon_fonts() / font.name).stat().st_size / 10
+    _, status, _ = build(src, fresh=False)
+    assert "icon fonts cut to" not in status  # nothing new: the fonts are kept
+    (src / "chapter.md").write_text(CHAPTER + '\n<i class="fa-solid fa-rocket"></i>\n')
+    _, status, _ = build(src, fresh=False)
+    assert 0xF135 in set(TTFont(str(font)).getBestCmap())

@@ -7,8 +7,16 @@
 * :mod:`dlbook.sphinx.notebooks`: every chapter page offers its executed
   notebook (``.ipynb``) for download, and a chapter with code cells but no
   kernelspec in its front matter fails the build.
-* :mod:`dlbook.sphinx.assets`: serves MathJax and the hover tips' scripts
-  from the site itself (copied from ``node_modules``), so pages work offline.
+* :mod:`dlbook.sphinx.assets`: serves the hover tips' scripts from the site
+  itself (copied from ``node_modules``), so pages work offline, and cuts the
+  icon fonts to the icons the site shows.
+* :mod:`dlbook.sphinx.maths`: typesets every formula into an inline SVG while
+  the book is built (MathJax 3 in one Node process per build), so no page
+  loads a maths engine.
+* :mod:`dlbook.sphinx.images`: the site's PNG figures written with a
+  256-colour palette (a quarter of the bytes).
+* :mod:`dlbook.sphinx.stylesheets`: one style sheet per page instead of a
+  dozen small ones, and sphinx-design's files only on pages that use them.
 * :mod:`dlbook.sphinx.diagrams`: draws every mermaid diagram into an inline
   SVG while the book is built (one headless Chromium per build, found by
   :mod:`dlbook.sphinx.browser`), with a text alternative.

@@ -1,8 +1,9 @@
-"""Serve the site's scripts and fonts from the site itself (no CDN).
+"""Serve the site's scripts from the site itself (no CDN).
 
-A default Jupyter Book page loads MathJax from a CDN, so offline its
-equations do not render. This extension copies the browser
-libraries that the npm lock file pins (``package.json`` and
+A default Jupyter Book page loads its scripts (MathJax, the hover tips' Popper
+and tippy.js) from CDNs, so offline it breaks. The maths is typeset at build
+time (:mod:`dlbook.sphinx.maths`), so no page loads MathJax; this extension
+copies the browser libraries that the npm lock file pins (``package.json`` and
 ``package-lock.json`` at the repository root, installed by ``npm ci``) from
 ``node_modules`` into ``_static/npm/`` of the built site (and removes the
 folders of libraries it no longer serves). Workarounds for what the pinned
@@ -10,18 +11,13 @@ extensions write into pages live in :mod:`dlbook.sphinx.fixes`.
 
 What it copies, and where ``_config.yml`` points at it:
 
-* MathJax 3 (``mathjax`` package, ``es5/``): ``tex-chtml.js`` (TeX in, HTML out: the book writes no MathML) plus the
-  folders it loads on demand (fonts, TeX extensions, menu, accessibility).
-  ``mathjax_path: npm/mathjax/tex-chtml.js``. MathJax finds its fonts
-  next to the script, so no ``fontURL`` is needed.
 * Popper 2 and tippy.js 6 (``@popperjs/core``, ``tippy.js``): the hover tips
   of sphinx-tippy. ``tippy_js: [npm/popper/popper.min.js,
   npm/tippy/tippy-bundle.umd.min.js]`` (its default is unpkg.com).
 
 The files are copied into the output folder when the build starts, not through
 ``html_static_path``: once the book has a top-level ``_static`` folder,
-Jupyter Book adds every ``.js`` file under every static path to every page,
-which would load all of MathJax's extensions eagerly.
+Jupyter Book adds every ``.js`` file under every static path to every page.
 
 ``node_modules`` is looked for in the ``dlbook_node_modules`` config value,
 then the ``DLBOOK_NODE_MODULES`` environment variable, then the source folder
@@ -29,14 +25,29 @@ and its parents, then the checkout whose ``.venv`` runs the build. If it is
 missing or older than the lock file, the build stops and says to run
 ``npm ci``.
 
+Icon fonts: pydata-sphinx-theme serves Font Awesome's whole fonts
+(``fa-solid-900.woff2`` 156 KB, ``fa-brands-400.woff2`` 118 KB; the pages show
+about twenty icons). When the build finishes, :func:`cut_icon_fonts` rewrites
+each ``.woff2`` under ``_static/vendor/fontawesome/webfonts`` with only the
+glyphs the site can show: those of the ``fa-*`` classes named in its pages and
+scripts, and those the style sheets draw without a class (admonition and
+download icons, through ``--pst-icon-*``). The theme's style sheet loses the
+rules of the other icons (``.fa-<name>:before``: 85 KB of its 397 KB). The theme's own file is the source,
+so a page that starts using a new icon gets it at the next build. fontTools
+and brotli (``requirements.txt``) do the cutting; the cut fonts are kept in
+``<doctreedir>/icon-fonts`` (Sphinx copies the theme's whole fonts again on
+every build) and cut again only when the glyphs needed change.
+
 Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
 ``dlbook.sphinx.assets``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -68,20 +79,6 @@ class Bundle:
 
 
 BUNDLES = (
-    Bundle(
-        "mathjax",
-        "mathjax",
-        "es5",
-        (
-            "tex-chtml.js",
-            "output/chtml/fonts/woff-v2/*.woff",
-            "output/**/*.js",  # the menu can switch the renderer to SVG
-            "input/**/*.js",  # TeX extensions loaded by \require or autoload
-            "a11y/**/*.js",  # explorer and speech, loaded from the menu
-            "ui/**/*.js",
-            "sre/**/*",  # speech rule engine and its maps
-        ),
-    ),
     # Hover tips for glossary terms and cross-references (sphinx-tippy):
     # ``tippy_js`` in _config.yml points at these two instead of unpkg.com.
     Bundle("popper", "@popperjs/core", "dist/umd", ("popper.min.js",)),
@@ -171,7 +168,7 @@ def copy_assets(app: Sphinx) -> None:
     """Copy the bundles into the output folder before any page is written.
 
     Copying first stops a build without ``npm ci`` before any chapter runs,
-    and lets Sphinx add a ``?v=<checksum>`` to the MathJax script tag.
+    and lets Sphinx add a ``?v=<checksum>`` to the script tags.
     """
     if app.builder.format != "html":
         return
@@ -181,14 +178,124 @@ def copy_assets(app: Sphinx) -> None:
     copied = sum(copy_bundle(node_modules, b, static_dir) for b in BUNDLES)
     remove_stale_bundles(static_dir)
     logger.info("dlbook.sphinx.assets: %d files copied from %s to %s", copied, node_modules, static_dir / OUTPUT_DIR)
-    for option in ("mathjax_path",):
-        value = getattr(app.config, option, "")
-        if value and "://" not in value and not (static_dir / value).is_file():
-            raise ExtensionError(f"dlbook.sphinx.assets: {option} = {value!r} names no file under {static_dir}")
+    for value in app.config.tippy_js if "tippy_js" in app.config else ():
+        if "://" not in value and not (static_dir / value).is_file():
+            raise ExtensionError(f"dlbook.sphinx.assets: tippy_js names {value!r}, no file under {static_dir}")
+
+
+# ---------------------------------------------------------------------------
+# Icon fonts cut to the icons the site shows
+
+#: Where pydata-sphinx-theme keeps Font Awesome, under its static folder and the site's ``_static``.
+ICON_FONTS = "vendor/fontawesome/webfonts"
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_ICON_CLASS = re.compile(r"\.(fa-[a-z0-9-]+)(?::{1,2}before|:{1,2}after)?$")
+_ESCAPE = re.compile(r"\\([0-9a-fA-F]{4,5})")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_CLASS_IN_PAGE = re.compile(r"\bfa-[a-z0-9-]+")
+
+
+def icon_code_points(style_sheets: list[str], used_classes: set[str]) -> set[int]:
+    """The icon glyphs (private-use code points) that ``style_sheets`` can draw on pages using ``used_classes``.
+
+    A rule whose selectors are all ``.fa-<name>:before`` counts only if a page
+    uses one of those classes; any other rule that draws an icon (a
+    ``--pst-icon-*`` variable, an admonition's ``:after``) always counts.
+    """
+    points: set[int] = set()
+    for css in style_sheets:
+        for selectors, declarations in _RULE.findall(css):
+            glyphs = {int(code, 16) for code in _ESCAPE.findall(declarations)}
+            glyphs |= {ord(char) for char in _PRIVATE_USE.findall(declarations)}
+            glyphs = {point for point in glyphs if 0xE000 <= point <= 0xF8FF}
+            if not glyphs:
+                continue
+            named = [_ICON_CLASS.match(part.strip()) for part in selectors.split(",")]
+            if all(named) and not {match[1] for match in named} & used_classes:
+                continue
+            points |= glyphs
+    return points
+
+
+def drop_unused_icon_rules(css: str, used_classes: set[str]) -> str:
+    """``css`` without the ``.fa-<name>:before`` rules of icons no page uses (about 2,000 of them)."""
+
+    def kept(match: re.Match) -> str:
+        named = [_ICON_CLASS.match(part.strip()) for part in match[1].split(",")]
+        return "" if all(named) and not {found[1] for found in named} & used_classes else match[0]
+
+    return _RULE.sub(kept, css)
+
+
+def used_icon_classes(outdir: Path) -> set[str]:
+    """Every ``fa-*`` name in the site's pages and scripts (the theme's scripts add some icons)."""
+    names: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        names |= set(_CLASS_IN_PAGE.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def cut_font(source: Path, target: Path, points: set[int]) -> None:
+    """Write ``source`` with only the glyphs of ``points`` to ``target`` (WOFF2)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(points))
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
+
+
+def theme_icon_fonts() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / ICON_FONTS
+
+
+def cut_icon_fonts(app: Sphinx, exception) -> None:
+    """``build-finished``: every icon font of the site cut to the glyphs its pages can show."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    fonts = outdir / "_static" / ICON_FONTS
+    source_dir = theme_icon_fonts()
+    if not fonts.is_dir() or not source_dir.is_dir():
+        return
+    style_sheets = [path.read_text(encoding="utf-8") for path in (outdir / "_static").rglob("*.css")]
+    used = used_icon_classes(outdir)
+    points = icon_code_points(style_sheets, used)
+    for theme_sheet in (outdir / "_static" / "styles").glob("*.css"):  # copied whole on every build
+        css = theme_sheet.read_text(encoding="utf-8")
+        if (trimmed := drop_unused_icon_rules(css, used)) != css:
+            theme_sheet.write_text(trimmed, encoding="utf-8")
+    # Sphinx copies the theme's whole fonts again on every build: keep the cut ones beside the doctrees.
+    kept = Path(app.doctreedir) / "icon-fonts"
+    kept.mkdir(parents=True, exist_ok=True)
+    stamp_path = kept / "glyphs.json"
+    stamps = json.loads(stamp_path.read_text(encoding="utf-8")) if stamp_path.is_file() else {}
+    cut = []
+    for target in sorted(fonts.glob("*.woff2")):
+        source = source_dir / target.name
+        if not source.is_file():
+            continue
+        want = {"points": sorted(points), "source": hashlib.sha256(source.read_bytes()).hexdigest()}
+        if stamps.get(target.name) != want or not (kept / target.name).is_file():
+            cut_font(source, kept / target.name, points)
+            stamps[target.name] = want
+            cut.append(f"{target.name} {source.stat().st_size:,} -> {(kept / target.name).stat().st_size:,} bytes")
+        shutil.copyfile(kept / target.name, target)
+    stamp_path.write_text(json.dumps(stamps), encoding="utf-8")
+    if cut:
+        logger.info("dlbook.sphinx.assets: icon fonts cut to %d glyphs: %s", len(points), "; ".join(cut))
 
 
 def setup(app: Sphinx) -> dict:
     if "dlbook_node_modules" not in app.config:  # dlbook.sphinx.diagrams may have added it
         app.add_config_value("dlbook_node_modules", "", "env")
     app.connect("builder-inited", copy_assets)
+    # Last: after every extension has written its pages, scripts and style sheets.
+    app.connect("build-finished", cut_icon_fonts, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,8 +19,6 @@ there; delete the fix if it is not.
   written twice into every page (a SyntaxError in the console).
 * :data:`BODY_FIXES` (myst-nb 1.4.0, Sphinx 7.4.7): two accessibility errors
   in what they write into every page.
-* :func:`maths_only_where_needed` (sphinx-tippy 0.4.3): with
-  ``tippy_enable_mathjax`` every page loaded MathJax (1.2 MB), maths or not.
 * :func:`size_images` (myst-nb 1.4.0): cell outputs are images without
   ``width`` and ``height``, so the text below them jumped as each one
   arrived (layout shift), and every figure of a long page was fetched first.
@@ -267,49 +265,6 @@ def fix_body(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
 
 
 # ---------------------------------------------------------------------------
-# sphinx-tippy 0.4.3: MathJax only on pages that have maths
-#
-# With ``tippy_enable_mathjax`` sphinx-tippy marks every page as having maths
-# (so that maths inside a hover tip can be typeset), and Sphinx then loads
-# MathJax everywhere. The fix puts back what Sphinx found while reading the
-# page, and makes the tips typeset through ``dlbookTypeset`` (site.js), which
-# loads MathJax on a page without it the first time a tip with maths opens.
-
-TIPPY_TYPESET = "MathJax.typesetPromise([instance.popper]).then(() => {});"
-SITE_TYPESET = "window.dlbookTypeset(instance.popper);"
-
-
-def _remember_page_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    equations = app.env.get_domain("math").data["has_equations"]
-    context["dlbook_has_maths"] = bool(equations.get(pagename))
-
-
-def _restore_page_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if "dlbook_has_maths" in context:
-        app.env.get_domain("math").data["has_equations"][pagename] = context["dlbook_has_maths"]
-
-
-def typeset_tips_through_site_js(app: Sphinx, exception) -> None:
-    """After sphinx-tippy wrote its data files: let site.js typeset (and load MathJax if needed)."""
-    folder = Path(app.outdir, "_static", "tippy")
-    if exception is not None or not folder.is_dir():
-        return
-    for path in folder.rglob("*.js"):
-        text = path.read_text(encoding="utf-8")
-        if TIPPY_TYPESET in text:
-            path.write_text(text.replace(TIPPY_TYPESET, SITE_TYPESET), encoding="utf-8")
-
-
-def maths_only_where_needed(app: Sphinx) -> None:
-    """Register the MathJax fix (see the comment above)."""
-    # sphinx-tippy marks the page at priority 450, sphinx.ext.mathjax reads the mark at 500.
-    app.connect("html-page-context", _remember_page_maths, priority=449)
-    app.connect("html-page-context", _restore_page_maths, priority=451)
-    # After sphinx-tippy writes its files (500) and after save_tippy_state (800).
-    app.connect("build-finished", typeset_tips_through_site_js, priority=850)
-
-
-# ---------------------------------------------------------------------------
 # myst-nb 1.4.0: images with their size, fetched when scrolled to
 #
 # The browser reserves the right space for an image only if the tag says its
@@ -352,7 +307,7 @@ def size_images(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 def fix_pages(app: Sphinx) -> None:
     """Register the page fixes: scripts once, and the body fixes."""
-    # After every other handler: sphinx.ext.mathjax adds its script in this event too.
+    # After every other handler, which may add scripts in this event too.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", fix_body)
     app.connect("html-page-context", size_images)
@@ -374,5 +329,4 @@ def setup(app: Sphinx) -> dict:
     keep_index_entries(app)
     copy_style_sheets_early(app)
     fix_pages(app)
-    maths_only_where_needed(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,10 +13,16 @@ async () => {
               fontPx: scale && label ? parseFloat(getComputedStyle(label).fontSize) * scale : null,
               source: (svg && svg.getAttribute('aria-label') || '').slice(0, 60)};
     });
-  const maths = [...document.querySelectorAll('span.math, div.math')].map(el => ({
-      rendered: !!el.querySelector('mjx-container'),
-      error: el.querySelector('mjx-merror') ? el.querySelector('mjx-merror').textContent : null,
-      source: el.textContent.trim().slice(0, 60)}));
+  // Maths is an svg typeset at build time; its glyphs are <use> of paths the page defines once.
+  const maths = [...document.querySelectorAll('span.math, div.math')].map(el => {
+      const svg = el.querySelector('mjx-container > svg');
+      const glyphs = svg ? [...svg.querySelectorAll('use')] : [];
+      return {rendered: !!svg && (el.offsetParent === null || svg.getBoundingClientRect().width > 0),
+              missingGlyphs: glyphs.filter(u => !document.getElementById(u.getAttribute('href').slice(1))).length,
+              glyphs: glyphs.length,
+              error: svg && svg.querySelector('[data-mml-node="merror"]') ? 'merror' : null,
+              source: (svg ? svg.getAttribute('aria-label') || '' : el.textContent.trim()).slice(0, 60)};
+    });
   const images = [...document.querySelectorAll('img')];
   for (const img of images) { img.loading = 'eager'; }
   await Promise.all(images.map(img => img.decode().catch(() => null)));
@@ -33,8 +39,7 @@ async () => {
   };
   const sticking = [...document.querySelectorAll('.bd-article *')].filter(el => {
       const r = el.getBoundingClientRect();
-      return r.width > 0 && r.right > vw + 1 && !scrolls(el) && el.offsetParent !== null
-             && !el.closest('mjx-assistive-mml');  // screen-reader copy, clipped on purpose
+      return r.width > 0 && r.right > vw + 1 && !scrolls(el) && el.offsetParent !== null;
     }).slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
                              + `right=${Math.round(el.getBoundingClientRect().right)}`);
   const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];

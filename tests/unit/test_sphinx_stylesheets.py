@@ -1,0 +1,77 @@
+"""dlbook.sphinx.stylesheets: one style sheet per page, sphinx-design's files only where used."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+from sphinx.testing.util import SphinxTestApp
+
+from dlbook.sphinx import stylesheets
+
+CONF = """\
+extensions = ["sphinx_design", "dlbook.sphinx.stylesheets"]
+html_static_path = ["static"]
+html_css_files = ["one.css", "deep/two.css"]
+exclude_patterns = ["_build"]
+"""
+
+
+def project(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    (src / "static" / "deep").mkdir(parents=True)
+    (src / "conf.py").write_text(CONF)
+    (src / "static" / "one.css").write_text('@charset "UTF-8";\n.one { background: url(images/a.png); }\n')
+    (src / "static" / "deep" / "two.css").write_text('.two { background: url("../fonts/b.woff2"); }\n')
+    (src / "index.rst").write_text("Index\n=====\n\n.. toctree::\n\n   cards\n")
+    (src / "cards.rst").write_text("Cards\n=====\n\n.. card:: A card\n\n   Text.\n")
+    return src
+
+
+def build(src: Path) -> Path:
+    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Path(app.outdir)
+
+
+def test_urls_keep_pointing_where_they_pointed_from_the_sheets_folder():
+    css = '.a{background:url(img/x.png)} .b{src:url("../f.woff2")} .c{background:url(data:image/png;base64,AA)}'
+    rebased = stylesheets.rebase_urls(css, "_static/styles", "_static/bundles")
+    assert 'url("../styles/img/x.png")' in rebased and 'url("../f.woff2")' in rebased
+    assert "url(data:image/png;base64,AA)" in rebased
+
+
+def test_a_page_links_one_bundle_of_its_sheets_in_order(tmp_path):
+    out = build(project(tmp_path))
+    page = (out / "index.html").read_text(encoding="utf-8")
+    bundles = re.findall(r'href="(_static/bundles/[0-9a-f]+\.css)', page)
+    assert len(bundles) == 1 and "one.css" not in page and "two.css" not in page
+    text = (out / bundles[0]).read_text(encoding="utf-8")
+    assert text.index("/* _static/one.css */") < text.index("/* _static/deep/two.css */")
+    assert 'url("../images/a.png")' in text and 'url("../fonts/b.woff2")' in text and "@charset" not in text
+
+
+def test_sphinx_design_files_only_on_pages_that_use_it(tmp_path):
+    out = build(project(tmp_path))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    cards = (out / "cards.html").read_text(encoding="utf-8")
+    bundle = re.search(r'href="(_static/bundles/[0-9a-f]+\.css)', cards)[1]
+    assert "sphinx-design" in (out / bundle).read_text(encoding="utf-8")
+    index_bundle = re.search(r'href="(_static/bundles/[0-9a-f]+\.css)', index)[1]
+    assert "sphinx-design" not in (out / index_bundle).read_text(encoding="utf-8")
+    assert "design-tabs.js" not in index and "design-tabs.js" not in cards  # no tabs on either page
+
+
+def test_an_edited_sheet_reaches_the_bundle_and_unused_bundles_are_deleted(tmp_path):
+    src = project(tmp_path)
+    out = build(src)
+    (src / "static" / "one.css").write_text(".one { color: red; }\n")
+    (src / "cards.rst").write_text("Cards\n=====\n\nNo card now.\n")
+    build(src)
+    bundles = sorted((out / stylesheets.FOLDER).glob("*.css"))
+    assert len(bundles) == 1  # both pages link the same sheets now
+    assert ".one { color: red; }" in bundles[0].read_text(encoding="utf-8")
