@@ -29,11 +29,10 @@ help:
 	@echo "make bench-chapters  each chapter executed alone (wall and kernel CPU seconds); _build/bench-alone.json"
 	@echo "make clean   remove _build (keeps .venv)"
 
-# Set-up: the Python environment, and the browser assets the site serves
-# itself (tippy), MathJax (mathjax-full) and mermaid that typeset the maths and
-# draw the diagrams during the build,
-# and axe-core for the browser tests, installed
-# from npm exactly as package-lock.json pins them.
+# Set-up: the Python environment; from npm, exactly as package-lock.json pins
+# them, the browser assets the site serves itself (tippy), the build-time tools
+# (MathJax typesets the maths, mermaid draws the diagrams, PurgeCSS removes the
+# style rules no page uses) and axe-core for the browser tests.
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	@test -n "$(PYTHON)" || { echo "error: no Python 3.11 or newer found; install one, or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	@command -v npm >/dev/null || { echo "error: npm not found; install Node.js and npm (Debian: apt-get install -y nodejs npm)"; exit 1; }

@@ -60,12 +60,17 @@ def _display_figures_as_images() -> None:
     at pyplot's first figure; the figures here never go through pyplot. This
     registers the same PNG formatter, and touches nothing else (no backend,
     no ``rcParams``). Outside IPython it does nothing.
+
+    Unlike the inline backend, it saves the whole figure rather than cropping
+    it (``bbox_inches="tight"`` draws every figure twice to find its edges):
+    these figures use constrained layout, which already fits their labels
+    inside the figure.
     """
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     if shell is not None:
         from IPython.core.pylabtools import select_figure_formats
 
-        select_figure_formats(shell, {"png"})
+        select_figure_formats(shell, {"png"}, bbox_inches=None)
 
 
 _display_figures_as_images()

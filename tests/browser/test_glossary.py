@@ -41,3 +41,63 @@ def test_hovering_a_term_shows_its_definition(open_page, html_dir):
     assert link.inner_text().strip().lower() in text.lower()
     assert len(text.split()) > 5, f"the tip should hold the definition, got {text!r}"
     assert not visit.problems()
+
+
+TIP_FILES = ("/_static/tippy/", "tippy-bundle", "popper.min.js")
+
+
+def test_the_tips_are_fetched_only_once_the_reader_points_at_the_page(open_page):
+    visit = open_page("book/loss-functions.html")
+    page = visit.page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.wait_for_load_state("networkidle")
+    before = [url for url in requested if any(part in url for part in TIP_FILES)]
+    assert page.evaluate("typeof window.tippy") == "undefined", "tippy.js was loaded before anyone pointed at the page"
+    assert not before, before
+    link = page.locator(TERM_LINK).first
+    link.hover()  # the first pointer movement: the tips load, and this link's shows
+    page.locator("[data-tippy-root]").first.wait_for(state="visible", timeout=5000)
+    fetched = [url for url in requested if any(part in url for part in TIP_FILES)]
+    assert len(fetched) == 3, fetched  # Popper, tippy.js and the page's tips, once each
+    assert not visit.problems()
+
+
+def test_a_reader_on_the_keyboard_gets_the_tip_of_the_focused_link(open_page):
+    visit = open_page("book/loss-functions.html")
+    page = visit.page
+    page.keyboard.press("Tab")  # into the page: the tips load
+    page.wait_for_function("typeof window.tippy === 'function'", timeout=5000)
+    link = page.locator(TERM_LINK).first
+    link.focus()
+    tip = page.locator("[data-tippy-root]")
+    tip.first.wait_for(state="visible", timeout=5000)
+    assert link.inner_text().strip().lower() in tip.first.inner_text().lower()
+    assert not visit.problems()
+
+
+CONTRAST_JS = """
+(element) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const box = element.closest('.tippy-box');
+  const [a, b] = [luminance(rgb(getComputedStyle(element).color)), luminance(rgb(getComputedStyle(box).backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def test_a_figure_caption_in_a_tip_is_readable_in_both_themes(open_page):
+    for dark in (False, True):
+        visit = open_page("book/gradient-descent.html", dark=dark)
+        page = visit.page
+        link = page.locator("article.bd-article a.reference.internal[href^='#fig-']").first
+        link.scroll_into_view_if_needed()
+        link.hover()
+        caption = page.locator("[data-tippy-root] figcaption p").first
+        caption.wait_for(state="visible", timeout=5000)
+        ratio = caption.evaluate(CONTRAST_JS)
+        assert ratio >= 4.5, f"caption contrast {ratio:.1f}:1 in the {'dark' if dark else 'light'} theme"

@@ -339,14 +339,6 @@ def test_icon_glyphs_are_those_of_classes_in_use_and_those_css_draws_without_a_c
     assert points == {0xF019, 0xF135, 0xF09B, 0xF0EB}
 
 
-def test_the_rules_of_icons_no_page_uses_are_dropped_and_the_others_kept():
-    trimmed = assets.drop_unused_icon_rules(ICON_CSS, {"fa-octocat"})
-    assert ".fa-rocket:before" not in trimmed and ".fa-unused:before" not in trimmed
-    assert '.fa-github:before,.fa-octocat:before{content:"\\f09b"}' in trimmed
-    assert "--pst-icon-download" in trimmed and ".admonition>.admonition-title:after" in trimmed
-    assert ".plain{content:'x'}" in trimmed
-
-
 def test_an_icon_font_is_cut_to_the_glyphs_asked_for(tmp_path):
     from fontTools.ttLib import TTFont
 

@@ -82,3 +82,15 @@ def test_an_unreadable_state_file_is_ignored(sphinx_project):
     site = build(project, fresh=False)
     assert "One number that says how wrong" in tips(site, "chapter")[0].read_text()
     assert "loss" in search_entries(site)
+
+
+def test_an_edited_static_file_reaches_the_site_when_no_page_changed(sphinx_project):
+    project = sphinx_project("fixes", conf='html_static_path = ["static"]\n')
+    (project.src / "static").mkdir()
+    (project.src / "static" / "site.css").write_text(".a { color: red; }\n")
+    site = build(project, fresh=True)
+    (project.src / "static" / "site.css").write_text(".a { color: blue; }\n")
+    site = build(project, fresh=False)
+    assert (site / "_static" / "site.css").read_text() == ".a { color: blue; }\n"
+    result = project.build(fresh=False)  # nothing changed: nothing written
+    assert "no targets are out of date" in result.status

@@ -31,9 +31,10 @@ about twenty icons). When the build finishes, :func:`cut_icon_fonts` rewrites
 each ``.woff2`` under ``_static/vendor/fontawesome/webfonts`` with only the
 glyphs the site can show: those of the ``fa-*`` classes named in its pages and
 scripts, and those the style sheets draw without a class (admonition and
-download icons, through ``--pst-icon-*``). The theme's style sheet loses the
-rules of the other icons (``.fa-<name>:before``: 85 KB of its 397 KB). The theme's own file is the source,
-so a page that starts using a new icon gets it at the next build. fontTools
+download icons, through ``--pst-icon-*``). The rules of the other icons
+(``.fa-<name>:before``, 85 KB of the theme's 397 KB style sheet) go with the
+other unused rules (:mod:`dlbook.sphinx.stylesheets`). The theme's own files
+are the source, so a page that starts using a new icon gets it at the next build. fontTools
 and brotli (``requirements.txt``) do the cutting; the cut fonts are kept in
 ``<doctreedir>/icon-fonts`` (Sphinx copies the theme's whole fonts again on
 every build) and cut again only when the glyphs needed change.
@@ -49,6 +50,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +125,31 @@ def check_versions(node_modules: Path, packages: tuple[str, ...] = ()) -> None:
                 f"dlbook.sphinx.assets: node_modules has {package} {have} but "
                 f"package-lock.json pins {want}. Run `npm ci` in {node_modules.parent}."
             )
+
+
+NODE_MISSING = (
+    "{who}: no `node` was found on PATH, and the build runs {script} with Node.js. "
+    "Install Node.js and npm (Debian: apt-get install -y nodejs npm), then run `npm ci`."
+)
+
+
+def run_node_script(script: Path, request, node_modules: Path, who: str):
+    """Run the Node.js ``script`` with ``request`` as JSON on stdin; its JSON stdout, decoded.
+
+    ``who`` (the extension) names the failure: a missing ``node`` or a script
+    that exits non-zero raises :class:`~sphinx.errors.ExtensionError` with
+    the script's own message.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise ExtensionError(NODE_MISSING.format(who=who, script=script.name))
+    environment = {**os.environ, "NODE_PATH": str(node_modules)}
+    done = subprocess.run(
+        [node, str(script)], input=json.dumps(request), capture_output=True, text=True, env=environment, check=False
+    )
+    if done.returncode != 0:
+        raise ExtensionError(f"{who}: {script.name} failed:\n{done.stderr.strip()}")
+    return json.loads(done.stdout)
 
 
 def bundle_files(node_modules: Path, bundle: Bundle) -> list[Path]:
@@ -218,16 +245,6 @@ def icon_code_points(style_sheets: list[str], used_classes: set[str]) -> set[int
     return points
 
 
-def drop_unused_icon_rules(css: str, used_classes: set[str]) -> str:
-    """``css`` without the ``.fa-<name>:before`` rules of icons no page uses (about 2,000 of them)."""
-
-    def kept(match: re.Match) -> str:
-        named = [_ICON_CLASS.match(part.strip()) for part in match[1].split(",")]
-        return "" if all(named) and not {found[1] for found in named} & used_classes else match[0]
-
-    return _RULE.sub(kept, css)
-
-
 def used_icon_classes(outdir: Path) -> set[str]:
     """Every ``fa-*`` name in the site's pages and scripts (the theme's scripts add some icons)."""
     names: set[str] = set()
@@ -267,10 +284,6 @@ def cut_icon_fonts(app: Sphinx, exception) -> None:
     style_sheets = [path.read_text(encoding="utf-8") for path in (outdir / "_static").rglob("*.css")]
     used = used_icon_classes(outdir)
     points = icon_code_points(style_sheets, used)
-    for theme_sheet in (outdir / "_static" / "styles").glob("*.css"):  # copied whole on every build
-        css = theme_sheet.read_text(encoding="utf-8")
-        if (trimmed := drop_unused_icon_rules(css, used)) != css:
-            theme_sheet.write_text(trimmed, encoding="utf-8")
     # Sphinx copies the theme's whole fonts again on every build: keep the cut ones beside the doctrees.
     kept = Path(app.doctreedir) / "icon-fonts"
     kept.mkdir(parents=True, exist_ok=True)
@@ -296,6 +309,7 @@ def setup(app: Sphinx) -> dict:
     if "dlbook_node_modules" not in app.config:  # dlbook.sphinx.diagrams may have added it
         app.add_config_value("dlbook_node_modules", "", "env")
     app.connect("builder-inited", copy_assets)
-    # Last: after every extension has written its pages, scripts and style sheets.
-    app.connect("build-finished", cut_icon_fonts, priority=900)
+    # Last: after every extension has written its pages, scripts and style sheets, and
+    # dlbook.sphinx.stylesheets has removed the rules no page uses (priority 905).
+    app.connect("build-finished", cut_icon_fonts, priority=910)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,6 +22,9 @@ there; delete the fix if it is not.
 * :func:`size_images` (myst-nb 1.4.0): cell outputs are images without
   ``width`` and ``height``, so the text below them jumped as each one
   arrived (layout shift), and every figure of a long page was fetched first.
+* :func:`copy_edited_static_files` (Sphinx 7.4.7): a build in which no page
+  changed did not copy the static files, so an edit to ``book/_static/site.css``
+  alone never reached the site.
 * Templates in ``book/_templates`` (pydata-sphinx-theme 0.17.1): the search
   button and the theme switcher are relabelled (axe:
   label-content-name-mismatch). Each template says why in its header.
@@ -313,6 +316,49 @@ def fix_pages(app: Sphinx) -> None:
     app.connect("html-page-context", size_images)
 
 
+# ---------------------------------------------------------------------------
+# Sphinx 7.4.7: an edited static file reaches the site
+#
+# Sphinx copies ``html_static_path`` into ``_static`` when it finishes writing
+# pages; a build with no page to write returns before that ("no targets are
+# out of date"), so an author who edits only ``book/_static/site.css`` saw no
+# change. The fix: remember the static files' sizes and times; when they
+# change, have the root page written again, which takes Sphinx through the
+# copy.
+
+
+def _static_stamp(app: Sphinx) -> list[tuple[str, int, int]]:
+    stamp = []
+    for entry in app.config.html_static_path:
+        folder = Path(app.confdir, entry)
+        files = sorted(folder.rglob("*")) if folder.is_dir() else [folder] if folder.is_file() else []
+        for path in files:
+            if path.is_file():
+                info = path.stat()
+                stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return stamp
+
+
+def write_root_if_static_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """``env-get-outdated``: the root page, if a static file changed since the last build."""
+    if getattr(app.builder, "format", None) != "html":
+        return []
+    stamp = _static_stamp(app)
+    app._dlbook_static_stamp = stamp
+    return [app.config.root_doc] if _load_state(app).get("static_files") != stamp else []
+
+
+def save_static_stamp(app: Sphinx, exception) -> None:
+    if exception is None and hasattr(app, "_dlbook_static_stamp"):
+        _save_state(app, "static_files", app._dlbook_static_stamp)
+
+
+def copy_edited_static_files(app: Sphinx) -> None:
+    """Register the static-file fix (see the comment above)."""
+    app.connect("env-get-outdated", write_root_if_static_changed)
+    app.connect("build-finished", save_static_stamp)
+
+
 def remember_bibtex_plugins(app: Sphinx) -> None:
     """Look each pybtex plugin up once per process (the plugins never change during a build)."""
     import functools
@@ -328,5 +374,6 @@ def setup(app: Sphinx) -> dict:
     keep_tippy_tips(app)
     keep_index_entries(app)
     copy_style_sheets_early(app)
+    copy_edited_static_files(app)
     fix_pages(app)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

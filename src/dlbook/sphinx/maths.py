@@ -56,14 +56,12 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.errors import SphinxError
+from sphinx.errors import ExtensionError, SphinxError
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
@@ -114,11 +112,6 @@ def maths_key(tex: str, display: bool, version: str) -> str:
 # ---------------------------------------------------------------------------
 # Typesetting in Node
 
-NODE_MISSING = (
-    "dlbook.sphinx.maths: the maths is typeset with Node.js at build time, and no `node` was found "
-    "on PATH. Install Node.js and npm (Debian: apt-get install -y nodejs npm), then run `npm ci`."
-)
-
 
 def node_modules(app: Sphinx) -> Path:
     """The pinned ``node_modules`` that holds mathjax-full (checked against the lock file)."""
@@ -136,17 +129,11 @@ def mathjax_version(app: Sphinx) -> str:
 
 def typeset(modules: Path, formulas: dict[str, tuple[str, bool]]) -> dict[str, dict]:
     """Typeset ``{key: (tex, display)}`` in one Node process; ``{key: {svg} or {error}}``."""
-    node = shutil.which("node")
-    if node is None:
-        raise MathsError(NODE_MISSING)
     request = [{"key": key, "tex": tex, "display": display} for key, (tex, display) in formulas.items()]
-    environment = {**os.environ, "NODE_PATH": str(modules)}
-    done = subprocess.run(
-        [node, str(SCRIPT)], input=json.dumps(request), capture_output=True, text=True, env=environment, check=False
-    )
-    if done.returncode != 0:
-        raise MathsError(f"dlbook.sphinx.maths: {SCRIPT.name} failed:\n{done.stderr.strip()}")
-    return json.loads(done.stdout)["results"]
+    try:
+        return assets.run_node_script(SCRIPT, request, modules, "dlbook.sphinx.maths")["results"]
+    except ExtensionError as error:
+        raise MathsError(str(error)) from None
 
 
 MML_NODE = re.compile(r' data-mml-node="(?!(?:' + "|".join(STYLED_NODES) + r')")[^"]*"')

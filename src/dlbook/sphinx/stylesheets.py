@@ -20,6 +20,17 @@ and bundles no page links any more are deleted. A sheet with ``@import``,
 a ``media`` or other attribute, or one missing when the page is written, is
 left as its own link (and ends the run).
 
+Then the rules no page can use are removed (:func:`purge_unused_rules`):
+most of the theme's 311 KB style sheet is Bootstrap's, for components the
+book never shows. PurgeCSS (``purgecss`` in ``package.json``, run by
+``node/purge-css.cjs``) keeps a rule only if its class names, ids and tags
+occur in a page of the site or in one of the site's scripts (which add
+classes such as ``show`` when a menu opens), and keeps the custom properties
+the kept rules read. What is built in the reader's browser from elsewhere
+is kept by name (:data:`KEEP`): the live-code cells that thebe draws. The
+theme's sheets are copied whole again on every build, and the bundles
+written again, so every build purges from the originals.
+
 Register it in ``_config.yml`` under ``sphinx: extra_extensions:`` as
 ``dlbook.sphinx.stylesheets``.
 """
@@ -36,6 +47,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _CascadingStyleSheet
 from sphinx.util import logging
+
+from dlbook.sphinx import assets
 
 logger = logging.getLogger(__name__)
 
@@ -171,10 +184,61 @@ def refresh_bundles(app: Sphinx, exception) -> None:
     Path(app.doctreedir, STATE_FILE).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
 
 
+#: Selectors kept whatever the pages say (regular expressions): what scripts
+#: loaded from elsewhere draw (thebe's live cells, with JupyterLab's and
+#: CodeMirror's classes), and the attributes the theme's switch sets from
+#: the reader's choice (``data-theme``, ``data-mode``).
+KEEP = (r"thebe", r"\bjp-", r"CodeMirror", r"\bcm-", r"data-theme", r"data-mode")
+
+PURGE_SCRIPT = Path(__file__).parent / "node" / "purge-css.cjs"
+_VARIABLE_USE = re.compile(r"var\(\s*(--[A-Za-z0-9_-]+)")
+
+
+def purged_sheets(outdir: Path) -> list[Path]:
+    """The sheets pages link: the theme's, the bundles and Sphinx's ``basic.css``."""
+    static = outdir / "_static"
+    return sorted([*static.glob("styles/*.css"), *static.glob("bundles/*.css"), *static.glob("basic.css")])
+
+
+def purge_unused_rules(app: Sphinx, exception) -> None:
+    """``build-finished``, after the bundles: every rule that no page or script can use removed."""
+    if exception is not None or getattr(app.builder, "format", None) != "html":
+        return
+    outdir = Path(app.outdir)
+    sheets = purged_sheets(outdir)
+    if not sheets:
+        return
+    content = sorted([*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")])
+    variables = sorted(
+        {name for path in content for name in _VARIABLE_USE.findall(path.read_text(encoding="utf-8", errors="ignore"))}
+    )
+    modules = assets.find_node_modules(Path(app.srcdir), app.config.dlbook_node_modules, ("purgecss",))
+    assets.check_versions(modules, ("purgecss",))
+    request = {
+        "content": [str(path) for path in content],
+        "css": [str(path) for path in sheets],
+        "safelist": list(KEEP),
+        "variables": variables,
+    }
+    sizes = assets.run_node_script(PURGE_SCRIPT, request, modules, "dlbook.sphinx.stylesheets")
+    before = sum(size[0] for size in sizes.values())
+    after = sum(size[1] for size in sizes.values())
+    logger.info(
+        "dlbook.sphinx.stylesheets: unused rules removed from %d style sheets: %s -> %s bytes",
+        len(sizes),
+        f"{before:,}",
+        f"{after:,}",
+    )
+
+
 def setup(app: Sphinx) -> dict:
+    if "dlbook_node_modules" not in app.config:  # another dlbook extension may have added it
+        app.add_config_value("dlbook_node_modules", "", "env")
     app.connect("html-page-context", drop_unused, priority=940)
     # After every handler that adds a sheet to a page (dlbook.sphinx.fixes runs at 900).
     app.connect("html-page-context", bundle_page_sheets, priority=950)
     # After the extensions that copy their sheet when the build finishes.
     app.connect("build-finished", refresh_bundles, priority=900)
+    # After the bundles are written, before the icon fonts are cut to the icons the kept rules draw.
+    app.connect("build-finished", purge_unused_rules, priority=905)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}
