@@ -244,6 +244,17 @@ def as_float_array(
     return array
 
 
+def as_float_arrays(*, ndim: int | tuple[int, ...] | None = None, **values) -> list[np.ndarray]:
+    """Several arguments as float64 arrays at once, each checked as :func:`as_float_array` checks it.
+
+    Examples
+    --------
+    >>> as_float_arrays(y=[1, 0], y_hat=[0.5, 0.5])
+    [array([1., 0.]), array([0.5, 0.5])]
+    """
+    return [as_float_array(value, name, ndim=ndim) for name, value in values.items()]
+
+
 def same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
     """Raise ``ValueError`` unless two arrays have exactly the same shape.
 

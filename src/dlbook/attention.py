@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import as_float_array, positive_int
+from dlbook._checks import as_float_array, positive_int, positive_ints
 
 __all__ = ["softmax", "scaled_dot_product_attention", "multi_head_attention", "positional_encoding"]
 
@@ -225,8 +225,7 @@ def positional_encoding(length: int, d_model: int) -> np.ndarray:
     >>> pe[0].tolist()
     [0.0, 1.0, 0.0, 1.0]
     """
-    length = positive_int(length, "length")
-    d_model = positive_int(d_model, "d_model")
+    length, d_model = positive_ints(length=length, d_model=d_model)
     position = np.arange(length)[:, None]  # (length, 1)
     frequency = 10000.0 ** (-np.arange(0, d_model, 2) / d_model)
     angle = position * frequency  # (length, ceil(d_model / 2))

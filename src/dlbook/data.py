@@ -20,6 +20,7 @@ import numpy as np
 
 from dlbook._checks import (
     as_float_array,
+    as_float_arrays,
     fraction,
     integer,
     non_negative_int,
@@ -234,9 +235,7 @@ def projectile_height(speed, angle, t, g: float = 9.81) -> np.ndarray:
     >>> float(projectile_height(10.0, np.pi / 2, 1.0, g=10.0))
     5.0
     """
-    speed = as_float_array(speed, "speed")
-    angle = as_float_array(angle, "angle")
-    t = as_float_array(t, "t")
+    speed, angle, t = as_float_arrays(speed=speed, angle=angle, t=t)
     return speed * np.sin(angle) * t - 0.5 * g * t**2
 
 

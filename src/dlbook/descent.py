@@ -30,6 +30,12 @@ def _check_grad(grad) -> None:
         raise TypeError(f"grad must be a function returning the gradient at x; got {type(grad).__name__}")
 
 
+def _check_descent_args(grad, x0, lr, num_steps) -> tuple[np.ndarray, float, int]:
+    """The starting point as a float array, the learning rate (> 0) and the number of steps (>= 0)."""
+    _check_grad(grad)
+    return as_float_array(x0, "x0"), positive_number(lr, "lr"), non_negative_int(num_steps, "num_steps")
+
+
 def _gradient_at(grad: GradFn, x: np.ndarray) -> np.ndarray:
     g = as_float_array(grad(x.copy()), "grad(x)", allow_empty=True)
     if g.shape != x.shape:
@@ -66,10 +72,7 @@ def gradient_descent(grad: GradFn, x0, lr: float, num_steps: int) -> np.ndarray:
     >>> gradient_descent(lambda x: 2 * (x - 3), x0=0.0, lr=0.25, num_steps=3)
     array([0.   , 1.5  , 2.25 , 2.625])
     """
-    _check_grad(grad)
-    lr = positive_number(lr, "lr")
-    num_steps = non_negative_int(num_steps, "num_steps")
-    x = as_float_array(x0, "x0")
+    x, lr, num_steps = _check_descent_args(grad, x0, lr, num_steps)
     path = [x.copy()]
     for _ in range(num_steps):
         x = x - lr * _gradient_at(grad, x)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import as_float_array, binary_labels, in_unit_interval, same_shape
+from dlbook._checks import as_float_array, as_float_arrays, binary_labels, in_unit_interval, same_shape
 
 __all__ = [
     "mse",
@@ -30,6 +30,28 @@ LOG_CLAMP = -100.0
 def _clamped_log(x: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         return np.maximum(np.log(x), LOG_CLAMP)
+
+
+def _targets_and_predictions(y, y_hat, name: str = "y_hat") -> tuple[np.ndarray, np.ndarray]:
+    """``y`` and the predictions as float arrays of one shape (errors name the argument)."""
+    y, y_hat = as_float_arrays(y=y, **{name: y_hat})
+    same_shape(y, y_hat, "y", name)
+    return y, y_hat
+
+
+def _labels_and_probabilities(y, y_hat) -> tuple[np.ndarray, np.ndarray]:
+    """``y`` (0s and 1s) and ``y_hat`` (in [0, 1]) as float arrays of one shape."""
+    y, y_hat = _targets_and_predictions(y, y_hat)
+    binary_labels(y, "y")
+    in_unit_interval(y_hat, "y_hat")
+    return y, y_hat
+
+
+def _labels_and_logits(y, logits) -> tuple[np.ndarray, np.ndarray]:
+    """``y`` (0s and 1s) and the logits as float arrays of one shape."""
+    y, logits = _targets_and_predictions(y, logits, name="logits")
+    binary_labels(y, "y")
+    return y, logits
 
 
 def mse(y, y_hat) -> float:
@@ -54,9 +76,7 @@ def mse(y, y_hat) -> float:
     >>> mse([1.0, 2.0], [1.5, 2.0])
     0.125
     """
-    y = as_float_array(y, "y")
-    y_hat = as_float_array(y_hat, "y_hat")
-    same_shape(y, y_hat, "y", "y_hat")
+    y, y_hat = _targets_and_predictions(y, y_hat)
     return float(np.mean((y - y_hat) ** 2))
 
 
@@ -90,11 +110,7 @@ def binary_cross_entropy(y, y_hat) -> float:
     >>> binary_cross_entropy([1.0], [0.0])
     100.0
     """
-    y = as_float_array(y, "y")
-    y_hat = as_float_array(y_hat, "y_hat")
-    same_shape(y, y_hat, "y", "y_hat")
-    binary_labels(y, "y")
-    in_unit_interval(y_hat, "y_hat")
+    y, y_hat = _labels_and_probabilities(y, y_hat)
     per_sample = y * _clamped_log(y_hat) + (1.0 - y) * _clamped_log(1.0 - y_hat)
     return float(-np.mean(per_sample))
 
@@ -127,10 +143,7 @@ def binary_cross_entropy_with_logits(y, logits) -> float:
     >>> binary_cross_entropy_with_logits([0.0], [1000.0])
     1000.0
     """
-    y = as_float_array(y, "y")
-    x = as_float_array(logits, "logits")
-    same_shape(y, x, "y", "logits")
-    binary_labels(y, "y")
+    y, x = _labels_and_logits(y, logits)
     per_sample = np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))
     return float(np.mean(per_sample))
 

@@ -36,6 +36,16 @@ def _check_rnn_args(x, h0, W_x, W_h, b):
     return x, h0, W_x, W_h, b
 
 
+def _check_rnn_backward_args(x, h0, W_x, W_h, b, grad_hs):
+    """:func:`_check_rnn_args`, and ``grad_hs`` shaped like the hidden states (T, N, H)."""
+    x, h0, W_x, W_h, b = _check_rnn_args(x, h0, W_x, W_h, b)
+    grad_hs = as_float_array(grad_hs, "grad_hs", ndim=3)
+    states = (x.shape[0], x.shape[1], W_h.shape[1])
+    if grad_hs.shape != states:
+        raise ValueError(f"grad_hs must have the shape of the hidden states {states}; got {grad_hs.shape}")
+    return x, h0, W_x, W_h, b, grad_hs
+
+
 def rnn_forward(x, h0, W_x, W_h, b) -> np.ndarray:
     """Run a tanh recurrent layer over a batch of sequences.
 
@@ -114,11 +124,8 @@ def rnn_backward(x, h0, W_x, W_h, b, grad_hs):
     >>> round(float(dx[1, 0, 0]), 4), float(dx[0, 0, 0])   # 1 - tanh(1)^2 and 0
     (0.42, 0.0)
     """
-    x, h0, W_x, W_h, b = _check_rnn_args(x, h0, W_x, W_h, b)
-    grad_hs = as_float_array(grad_hs, "grad_hs", ndim=3)
+    x, h0, W_x, W_h, b, grad_hs = _check_rnn_backward_args(x, h0, W_x, W_h, b, grad_hs)
     hs = rnn_forward(x, h0, W_x, W_h, b)
-    if grad_hs.shape != hs.shape:
-        raise ValueError(f"grad_hs must have the shape of the hidden states {hs.shape}; got {grad_hs.shape}")
     dx, dW_x, dW_h, db = np.zeros_like(x), np.zeros_like(W_x), np.zeros_like(W_h), np.zeros_like(b)
     dh_next = np.zeros_like(h0)  # gradient arriving from step t + 1
     for t in reversed(range(x.shape[0])):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlbook._checks import as_float_array, positive_int, same_shape
+from dlbook._checks import as_float_array, as_float_arrays, positive_int, same_shape
 
 __all__ = [
     "pca",
@@ -84,6 +84,18 @@ def pca(X, n_components: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Z, components, variance[:k] / variance.sum()
 
 
+def _check_reconstruct_args(X, components, mean) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``X`` (n, d), ``components`` (k, d) and ``mean`` (d,) as float arrays sharing d."""
+    X, components = as_float_arrays(X=X, components=components, ndim=2)
+    mean = as_float_array(mean, "mean", ndim=1)
+    if not (components.shape[1] == mean.shape[0] == X.shape[1]):
+        raise ValueError(
+            f"X, components and mean must share n_features; got X {X.shape}, "
+            f"components {components.shape}, mean {mean.shape}"
+        )
+    return X, components, mean
+
+
 def pca_reconstruct(X, components, mean) -> np.ndarray:
     """Project ``X`` on the span of PCA components and map it back to feature space.
 
@@ -111,14 +123,7 @@ def pca_reconstruct(X, components, mean) -> np.ndarray:
     >>> pca_reconstruct([[1.0, 3.0]], [[1.0, 0.0]], [0.0, 0.0]).tolist()
     [[1.0, 0.0]]
     """
-    X = as_float_array(X, "X", ndim=2)
-    components = as_float_array(components, "components", ndim=2)
-    mean = as_float_array(mean, "mean", ndim=1)
-    if not (components.shape[1] == mean.shape[0] == X.shape[1]):
-        raise ValueError(
-            f"X, components and mean must share n_features; got X {X.shape}, "
-            f"components {components.shape}, mean {mean.shape}"
-        )
+    X, components, mean = _check_reconstruct_args(X, components, mean)
     Z = (X - mean) @ components.T
     return mean + Z @ components
 
@@ -151,6 +156,14 @@ def reconstruction_error(X, X_hat) -> np.ndarray:
     return ((X - X_hat) ** 2).mean(axis=1)
 
 
+def _check_same_rows(A, B) -> tuple[np.ndarray, np.ndarray]:
+    """``A`` and ``B`` as 2-D float arrays with the same number of rows."""
+    A, B = as_float_arrays(A=A, B=B, ndim=2)
+    if A.shape[0] != B.shape[0]:
+        raise ValueError(f"A and B must have the same number of rows; got A {A.shape} and B {B.shape}")
+    return A, B
+
+
 def principal_angles(A, B) -> np.ndarray:
     """Angles (radians, ascending) between the column spaces of ``A`` and ``B``.
 
@@ -180,10 +193,7 @@ def principal_angles(A, B) -> np.ndarray:
     >>> np.degrees(principal_angles(A, B)).round(6).tolist()
     [45.0]
     """
-    A = as_float_array(A, "A", ndim=2)
-    B = as_float_array(B, "B", ndim=2)
-    if A.shape[0] != B.shape[0]:
-        raise ValueError(f"A and B must have the same number of rows; got A {A.shape} and B {B.shape}")
+    A, B = _check_same_rows(A, B)
     Qa, _ = np.linalg.qr(A)
     Qb, _ = np.linalg.qr(B)
     cosines = np.linalg.svd(Qa.T @ Qb, compute_uv=False)
@@ -228,6 +238,24 @@ def one_hot(indices, n_categories: int) -> np.ndarray:
     return np.eye(n_categories)[indices]
 
 
+def _check_lookup_args(W, indices) -> tuple[np.ndarray, np.ndarray]:
+    """The table ``W`` (n_categories, d) as floats, and ``indices`` checked against its rows."""
+    W = as_float_array(W, "W", ndim=2)
+    indices, _ = _check_indices(indices, len(W))
+    return W, indices
+
+
+def _check_embedding_grad_args(indices, grad_out, n_categories) -> tuple[np.ndarray, np.ndarray, int]:
+    """``indices`` (n,), ``grad_out`` (n, d) and ``n_categories``, checked against each other."""
+    indices, n_categories = _check_indices(indices, n_categories)
+    grad_out = as_float_array(grad_out, "grad_out", ndim=2)
+    if indices.shape != (len(grad_out),):
+        raise ValueError(
+            f"indices must have shape ({len(grad_out)},) to match grad_out {grad_out.shape}; got {indices.shape}"
+        )
+    return indices, grad_out, n_categories
+
+
 def embedding_lookup(W, indices) -> np.ndarray:
     """Row ``indices[i]`` of the table ``W`` for every ``i``: an embedding layer.
 
@@ -252,8 +280,7 @@ def embedding_lookup(W, indices) -> np.ndarray:
     >>> embedding_lookup([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], [2, 2, 0]).tolist()
     [[4.0, 5.0], [4.0, 5.0], [0.0, 1.0]]
     """
-    W = as_float_array(W, "W", ndim=2)
-    indices, _ = _check_indices(indices, len(W))
+    W, indices = _check_lookup_args(W, indices)
     return W[indices]
 
 
@@ -283,12 +310,7 @@ def embedding_backward(indices, grad_out, n_categories: int) -> np.ndarray:
     >>> embedding_backward([1, 1, 0], [[1.0], [2.0], [5.0]], 3).tolist()
     [[5.0], [3.0], [0.0]]
     """
-    indices, n_categories = _check_indices(indices, n_categories)
-    grad_out = as_float_array(grad_out, "grad_out", ndim=2)
-    if indices.shape != (len(grad_out),):
-        raise ValueError(
-            f"indices must have shape ({len(grad_out)},) to match grad_out {grad_out.shape}; got {indices.shape}"
-        )
+    indices, grad_out, n_categories = _check_embedding_grad_args(indices, grad_out, n_categories)
     dW = np.zeros((n_categories, grad_out.shape[1]))
     np.add.at(dW, indices, grad_out)
     return dW

@@ -15,14 +15,13 @@ import json
 import re
 import sys
 import textwrap
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from sphinx.errors import ExtensionError
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import assets, fixes
+from sphinxroots import Project
 
 HEADER = textwrap.dedent("""\
     ---
@@ -100,16 +99,8 @@ def project(tmp_path: Path, node_modules: Path | None, conf: str = "", chapter: 
 
 def build(src: Path, builder: str = "html", fresh: bool = True) -> tuple[Path, str, str]:
     """Build in-process; return the output folder, the status log and the warnings."""
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        builder, srcdir=src, builddir=src.parent / "build", freshenv=fresh, status=status, warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    plain = [re.sub(r"\x1b\[[0-9;]*m", "", s.getvalue()) for s in (status, warning)]
-    return Path(app.outdir), *plain
+    result = Project(src.parent).build(builder, fresh=fresh)
+    return result.outdir, result.status, result.warnings
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ import html
 import json
 import re
 import textwrap
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook import explore
 from dlbook.sphinx import explore as explore_ext
+from sphinxroots import Project
 
 CONF = textwrap.dedent("""\
     extensions = ["myst_nb", "dlbook.sphinx.explore"]
@@ -61,18 +60,11 @@ def write_project(tmp_path: Path, pages: dict[str, str]) -> Path:
 
 def build(tmp_path: Path, pages: dict[str, str], builder: str = "html", fresh: bool = True):
     """Build the pages; return (outdir, warnings text, names of the pages read)."""
-    src = write_project(tmp_path, pages) if fresh else tmp_path / "src"
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        builder, srcdir=src, builddir=tmp_path / "build", freshenv=fresh, status=status, warning=warning
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue())
-    read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain)
-    return Path(app.outdir), warning.getvalue(), read
+    if fresh:
+        write_project(tmp_path, pages)
+    result = Project(tmp_path).build(builder, fresh=fresh)
+    read = re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", result.status)
+    return result.outdir, result.warnings, read
 
 
 def test_page_carries_the_data_the_library_computes_and_the_fallback(tmp_path):

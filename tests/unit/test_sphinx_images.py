@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from io import StringIO
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import images
+from sphinxroots import Project
 
 
 def figure(path: Path, slope: int = 5) -> None:
@@ -32,13 +30,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(src: Path) -> tuple[Path, str]:
-    status = StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", status=status, warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir), re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue())
+    result = Project(src.parent).build(fresh=False)
+    return result.outdir, result.status
 
 
 def test_a_figure_keeps_its_size_and_gets_a_palette_of_at_most_256_colours(tmp_path):

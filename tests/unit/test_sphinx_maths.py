@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from docutils import nodes
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import maths
+from sphinxroots import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = f"""\
@@ -54,13 +53,8 @@ def project(tmp_path: Path, chapter: str = CHAPTER) -> Path:
 
 
 def build(src: Path) -> tuple[Path, str]:
-    status = StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", status=status, warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return src.parent / "build" / "html", status.getvalue()
+    result = Project(src.parent).build(fresh=False)
+    return result.outdir, result.status
 
 
 def test_formulas_are_svg_in_the_page_and_no_page_loads_mathjax(tmp_path):

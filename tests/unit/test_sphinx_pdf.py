@@ -6,13 +6,12 @@ PDF appears (no source changed) and after it is gone again.
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx.pdf import PDF_NAME
+from sphinxroots import Project
 
 CONF = """\
 extensions = ["myst_nb", "dlbook.sphinx.pdf"]  # myst-nb, as the book: mixing it with myst_parser in one process breaks
@@ -31,14 +30,9 @@ def build(tmp_path: Path) -> Path:
         (src / "conf.py").write_text(CONF)
         (src / "index.md").write_text(INDEX)
         (src / "sub" / "chapter.md").write_text(CHAPTER)
-    warnings = StringIO()
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", status=StringIO(), warning=warnings)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
-    return tmp_path / "build" / "html"
+    result = Project(tmp_path).build(fresh=False)
+    assert "WARNING" not in result.warnings, result.warnings
+    return result.outdir
 
 
 def pdf_links(site: Path, page: str) -> list[str]:

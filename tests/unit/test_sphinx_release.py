@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from sphinx.errors import ConfigError
-from sphinx.testing.util import SphinxTestApp
 
 from dlbook.sphinx import release
+from sphinxroots import Project
 
 PYPROJECT = '[project]\nname = "x"\nversion = "2.3.4"\n'
 CITATION = """\
@@ -39,13 +38,9 @@ def project(tmp_path: Path, version: str = "2.3.4") -> Path:
 
 
 def build(src: Path) -> str:
-    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-        assert app.config.release == app.config.version == "2.3.4"
-    finally:
-        app.cleanup()
-    return (src.parent / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    result = Project(src.parent).build(fresh=False)
+    assert result.app.config.release == result.app.config.version == "2.3.4"
+    return result.page("index")
 
 
 def test_the_version_and_the_citation_come_from_their_files(tmp_path):

@@ -45,3 +45,51 @@ def test_a_function_without_docstring_is_shown_whole(tmp_path, monkeypatch):
 def test_a_wrong_name_is_a_clear_error(name, message):
     with pytest.raises(ValueError, match=message):
         find_definition(name)
+
+
+# ---------------------------------------------------------------------------
+# What the chapters show is the algorithm
+
+import ast  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+BOOK = Path(__file__).resolve().parents[2] / "book"
+#: A statement that checks or converts arguments rather than computing.
+CHECK = re.compile(
+    r"^(raise |if .*:\s*raise )|\b(_check\w*|check_\w+|as_float_arrays?|positive_\w+|non_negative_\w+|"
+    r"same_shape|binary_labels|in_unit_interval|integer|fraction|random_seed|layer_sizes)\("
+)
+
+
+def shown_functions() -> list[str]:
+    names = set()
+    for chapter in BOOK.glob("*.md"):
+        names |= set(re.findall(r"\{code-of\}\s+(dlbook[\w.]+)", chapter.read_text(encoding="utf-8")))
+    return sorted(names)
+
+
+def leading_checks(node: ast.AST) -> list[str]:
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]  # the docstring
+    checks = []
+    for statement in body:
+        source = " ".join(ast.unparse(statement).split())
+        if not CHECK.search(source):
+            break
+        checks.append(source)
+    return checks
+
+
+def test_the_chapters_show_functions():
+    assert len(shown_functions()) > 20
+
+
+@pytest.mark.parametrize("name", shown_functions())
+def test_a_shown_function_checks_its_arguments_in_one_call_at_most(name):
+    _, node = find_definition(name)
+    if not isinstance(node, ast.FunctionDef):
+        return  # a class: its methods are what a chapter reads
+    checks = leading_checks(node)
+    assert len(checks) <= 1, f"{name} opens with {len(checks)} checks; move them into one helper: {checks}"

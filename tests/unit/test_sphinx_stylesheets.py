@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
-
 from dlbook.sphinx import stylesheets
+from sphinxroots import Project
 
 CONF = """\
 extensions = ["sphinx_design", "dlbook.sphinx.stylesheets"]
@@ -46,12 +44,7 @@ A paragraph with the classes of both sheets.
 
 
 def build(src: Path) -> Path:
-    app = SphinxTestApp("html", srcdir=src, builddir=src.parent / "build", status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return Path(app.outdir)
+    return Project(src.parent).build(fresh=False).outdir
 
 
 def test_urls_keep_pointing_where_they_pointed_from_the_sheets_folder():
