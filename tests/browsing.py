@@ -61,14 +61,30 @@ class Visit:
 JS = Path(__file__).resolve().parent / "browser" / "js"
 
 
-@functools.cache
-def script(name: str) -> str:
-    """The JavaScript function in ``tests/browser/js/<name>.js`` (its leading comment left out), for
-    ``page.evaluate`` or ``page.wait_for_function``."""
+def _source(name: str) -> str:
+    """``tests/browser/js/<name>.js`` without its leading comment."""
     lines = (JS / f"{name}.js").read_text(encoding="utf-8").splitlines()
     while lines and lines[0].startswith("//"):
         lines.pop(0)
     return "\n".join(lines).strip()
+
+
+def with_helpers(function: str, *uses: str) -> str:
+    """``function`` (JavaScript) with the helpers of ``tests/browser/js/<use>.js`` in scope.
+
+    Playwright calls the result with its argument: ``(() => { helpers; return function; })()``.
+    """
+    if not uses:
+        return function.strip()
+    helpers = "\n".join(_source(name) for name in uses)
+    return f"(() => {{\n{helpers}\nreturn {function.strip()};\n}})()"
+
+
+@functools.cache
+def script(name: str, uses: tuple[str, ...] = ()) -> str:
+    """The JavaScript function in ``tests/browser/js/<name>.js`` (its leading comment left out), for
+    ``page.evaluate`` or ``page.wait_for_function``; ``uses`` names helper files it needs (``colour``)."""
+    return with_helpers(_source(name), *uses)
 
 
 def settle(page) -> dict:

@@ -13,47 +13,13 @@ import re
 
 import pytest
 
-from browsing import AXE_JS, PHONE
+from browsing import AXE_JS, PHONE, script
 
 pytestmark = pytest.mark.browser
 
 #: Smallest label a reader may have to read on a 390 px phone, in CSS px.
 MIN_LABEL_PX = 11.0
 MIN_CONTRAST = 4.5
-
-DIAGRAMS_JS = """
-() => {
-  const parse = c => {
-    const m = c && c.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/);
-    return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
-  };
-  const lum = ([r, g, b]) => {
-    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const pageBg = parse(getComputedStyle(document.body).backgroundColor);
-  return [...document.querySelectorAll('figure.dlbook-diagram')].map((figure, index) => {
-    const svg = figure.querySelector(':scope > svg');
-    if (!svg) return {index, svg: false};
-    const box = svg.viewBox.baseVal;
-    const scale = svg.getBoundingClientRect().width / box.width;
-    const labels = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
-      const shape = t.closest('g.node') && t.closest('g.node').querySelector('rect, polygon, circle, ellipse, path');
-      const edge = t.closest('g.edgeLabel') && t.closest('g.edgeLabel').querySelector('rect');
-      const fill = parse(getComputedStyle(shape || edge || svg).fill);
-      const background = fill && fill[3] > 0.5 && (shape || edge) ? fill : pageBg;
-      return {text: t.textContent.trim().slice(0, 30),
-              px: parseFloat(getComputedStyle(t).fontSize) * scale,
-              contrast: ratio(parse(getComputedStyle(t).fill), background)};
-    });
-    return {index, svg: true, role: svg.getAttribute('role'),
-            name: (svg.getAttribute('aria-label') || '').trim(),
-            title: svg.querySelector(':scope > title') ? svg.querySelector(':scope > title').textContent.trim() : '',
-            width: Math.round(svg.getBoundingClientRect().width), labels};
-  });
-}
-"""
 
 
 def pages_with_diagrams(html_dir, toc_pages) -> list[str]:
@@ -76,7 +42,7 @@ def test_every_page_at_phone_width_loads_no_mermaid_and_its_diagrams_are_readabl
         mermaid = [u for u in loaded if "mermaid" in u.lower()]
         if mermaid:
             failures.append(f"{visit.url}: requests mermaid: {mermaid[:3]}")
-        for d in visit.page.evaluate(DIAGRAMS_JS):
+        for d in visit.page.evaluate(script("diagrams", uses=("colour",))):
             where = f"{visit.url} diagram #{d['index']}"
             if not d["svg"]:
                 failures.append(f"{where}: no inline svg")
@@ -103,7 +69,7 @@ def test_diagram_labels_keep_their_contrast_in_both_themes(html_dir, toc_pages, 
         theme = page.evaluate("() => document.documentElement.dataset.theme")
         if theme != ("dark" if dark else "light"):
             failures.append(f"{visit.url}: theme is {theme!r}")
-        for d in page.evaluate(DIAGRAMS_JS):
+        for d in page.evaluate(script("diagrams", uses=("colour",))):
             poor = [f"{label['text']!r} {label['contrast']:.1f}:1" for label in d["labels"]]
             poor = [p for p, label in zip(poor, d["labels"]) if label["contrast"] < MIN_CONTRAST]
             if poor:

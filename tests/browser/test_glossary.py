@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from browsing import with_helpers
+
 TERM_LINK = "article.bd-article a[href*='glossary.html#term-']"
 
 
@@ -76,17 +78,10 @@ def test_a_reader_on_the_keyboard_gets_the_tip_of_the_focused_link(open_page):
     assert not visit.problems()
 
 
-CONTRAST_JS = """
-(element) => {
-  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const luminance = ([r, g, b]) => {
-    const [R, G, B] = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
-  };
-  const box = element.closest('.tippy-box');
-  const [a, b] = [luminance(rgb(getComputedStyle(element).color)), luminance(rgb(getComputedStyle(box).backgroundColor))];
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}
+#: The contrast of a tip's text against the tip's box.
+TIP_CONTRAST_JS = """
+(element) => contrastRatio(parseColour(getComputedStyle(element).color),
+                           parseColour(getComputedStyle(element.closest('.tippy-box')).backgroundColor))
 """
 
 
@@ -99,5 +94,5 @@ def test_a_figure_caption_in_a_tip_is_readable_in_both_themes(open_page):
         link.hover()
         caption = page.locator("[data-tippy-root] figcaption p").first
         caption.wait_for(state="visible", timeout=5000)
-        ratio = caption.evaluate(CONTRAST_JS)
+        ratio = caption.evaluate(with_helpers(TIP_CONTRAST_JS, "colour"))
         assert ratio >= 4.5, f"caption contrast {ratio:.1f}:1 in the {'dark' if dark else 'light'} theme"

@@ -1,14 +1,7 @@
 // Contrast of every diagram label against what is behind it, and the page's luminance.
+// Uses colour.js: script("contrast", uses=("colour",)).
 () => {
-  const parse = c => {
-    const m = c && c.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/);
-    return m ? [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]] : null;
-  };
-  const lum = ([r, g, b]) => {
-    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const [parse, lum, ratio] = [parseColour, luminance, contrastRatio];
   const pageBg = parse(getComputedStyle(document.body).backgroundColor);
   const opaque = c => c && c[3] > 0.5;
   const out = [], filtered = [];
