@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from dlbook import activations, losses
-from dlbook.sphinx import answer
+from dlbook.sphinx import answer, perpage
 
 
 def exercise(body: str, label: str = "ex-a") -> str:
@@ -527,13 +527,13 @@ def test_a_parallel_read_still_loads_the_script_on_every_page_with_a_box(sphinx_
     assert "dlbook-answer" not in (out / "plain.html").read_text(encoding="utf-8")
 
 
-def test_merge_info_takes_only_the_given_pages_from_the_other_environment():
+def test_a_merge_takes_only_the_given_pages_from_the_other_environment():
     class Env:
         pass
 
     main, other = Env(), Env()
     other.dlbook_answer_docs = {"ch1": "hash-1", "ch2": "hash-2", "ch3": "hash-3"}
-    answer.merge_info(None, main, ["ch1", "ch3", "ch9"], other)
+    perpage.merge_pages(main, other, ["ch1", "ch3", "ch9"], "dlbook_answer_docs")
     assert main.dlbook_answer_docs == {"ch1": "hash-1", "ch3": "hash-3"}
-    answer.merge_info(None, main, ["ch2"], Env())  # a worker that read no page with a box
+    perpage.merge_pages(main, Env(), ["ch2"], "dlbook_answer_docs")  # a worker that read no page with a box
     assert main.dlbook_answer_docs == {"ch1": "hash-1", "ch3": "hash-3"}

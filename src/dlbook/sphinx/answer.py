@@ -55,6 +55,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from dlbook.sphinx import perpage
 from dlbook.sphinx.cache import modules_key
 
 logger = logging.getLogger(__name__)
@@ -261,7 +262,7 @@ class AnswerDirective(SphinxDirective):
         except AnswerError as err:
             report(self.env, f"{err}", (self.env.docname, self.lineno))
             return []
-        # init_env created this mapping before any page was read. A page is
+        # perpage created this mapping before any page was read. A page is
         # keyed by the dlbook modules all its boxes' expressions name.
         docs = self.env.dlbook_answer_docs
         modules = frozenset(docs.get(self.env.docname, (frozenset(), ""))[0] | self.used_modules)
@@ -455,22 +456,6 @@ def skip_node(self, node: nodes.Node) -> None:
 # Events
 
 
-def init_env(app: Sphinx, env, docnames) -> None:
-    if not hasattr(env, "dlbook_answer_docs"):
-        env.dlbook_answer_docs = {}
-
-
-def purge_doc(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "dlbook_answer_docs", {}).pop(docname, None)
-
-
-def merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.dlbook_answer_docs = getattr(env, "dlbook_answer_docs", {})
-    for docname in docnames:
-        if docname in getattr(other, "dlbook_answer_docs", {}):
-            env.dlbook_answer_docs[docname] = other.dlbook_answer_docs[docname]
-
-
 def outdated_docs(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Re-read pages with answer boxes when a dlbook module their expressions name changed."""
     docs = getattr(env, "dlbook_answer_docs", {})
@@ -520,9 +505,7 @@ def setup(app: Sphinx) -> dict:
     )
     app.add_directive("answer", AnswerDirective)
     app.add_transform(CheckAnswersInExercises)
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
+    perpage.keep_per_page(app, "dlbook_answer_docs")
     app.connect("env-get-outdated", outdated_docs)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_page_assets)

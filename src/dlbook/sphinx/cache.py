@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from dlbook.sphinx import perpage
 from dlbook.sphinx.project import has_code_cells
 
 #: The metadata key (inside ``kernelspec``) that carries a chapter's source key.
@@ -313,19 +314,7 @@ def remember_key(app, docname: str, source: list[str]) -> None:
     """Store the key of each chapter as Sphinx reads it."""
     path = Path(app.env.doc2path(docname))
     if path.suffix == ".md":
-        keys = app.env.__dict__.setdefault("dlbook_source_keys", {})
-        keys[docname] = chapter_key(path)
-
-
-def purge_doc(app, env, docname: str) -> None:
-    env.__dict__.setdefault("dlbook_source_keys", {}).pop(docname, None)
-
-
-def merge_info(app, env, docnames, other) -> None:
-    keys = env.__dict__.setdefault("dlbook_source_keys", {})
-    for docname in docnames:
-        if docname in getattr(other, "dlbook_source_keys", {}):
-            keys[docname] = other.dlbook_source_keys[docname]
+        perpage.pages(app.env, "dlbook_source_keys")[docname] = chapter_key(path)
 
 
 def outdated_docs(app, env, added, changed, removed) -> list[str]:
@@ -355,8 +344,7 @@ def setup(app) -> dict:
         myst_nb.sphinx_.create_nb_reader = _wrap_reader(myst_nb.sphinx_.create_nb_reader)
     app.connect("config-inited", use_real_cache_folder)
     app.connect("source-read", remember_key)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
+    perpage.keep_per_page(app, "dlbook_source_keys")
     app.connect("env-get-outdated", outdated_docs)
     app.connect("build-finished", prune_after_build)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -61,7 +61,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from dlbook.sphinx import assets, browser
+from dlbook.sphinx import assets, browser, perpage
 
 logger = logging.getLogger(__name__)
 
@@ -375,22 +375,6 @@ def skip_node(self, node) -> None:
     raise nodes.SkipNode
 
 
-def init_env(app: Sphinx, env, docnames) -> None:
-    if not hasattr(env, "dlbook_diagrams"):
-        env.dlbook_diagrams = {}
-
-
-def purge_doc(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "dlbook_diagrams", {}).pop(docname, None)
-
-
-def merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.dlbook_diagrams = getattr(env, "dlbook_diagrams", {})
-    for docname in docnames:
-        if docname in getattr(other, "dlbook_diagrams", {}):
-            env.dlbook_diagrams[docname] = other.dlbook_diagrams[docname]
-
-
 def add_static_path(app: Sphinx) -> None:
     if app.builder.format == "html" and str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC_DIR))
@@ -414,9 +398,7 @@ def setup(app: Sphinx) -> dict:
         texinfo=(skip_node, None),
     )
     app.add_directive("mermaid", MermaidDirective, override=True)
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
+    perpage.keep_per_page(app, "dlbook_diagrams")
     app.connect("env-updated", draw_missing)
     app.connect("doctree-resolved", check_text_alternatives)
     app.connect("builder-inited", add_static_path)

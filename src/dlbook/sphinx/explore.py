@@ -39,6 +39,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from dlbook import explore
+from dlbook.sphinx import perpage
 from dlbook.sphinx.cache import modules_key
 
 logger = logging.getLogger(__name__)
@@ -113,22 +114,6 @@ def depart_fallback_only(self, node: explorable_node) -> None:
 # Events
 
 
-def init_env(app: Sphinx, env, docnames) -> None:
-    if not hasattr(env, "dlbook_explore_docs"):
-        env.dlbook_explore_docs = {}
-
-
-def purge_doc(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "dlbook_explore_docs", {}).pop(docname, None)
-
-
-def merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.dlbook_explore_docs = getattr(env, "dlbook_explore_docs", {})
-    for docname in docnames:
-        if docname in getattr(other, "dlbook_explore_docs", {}):
-            env.dlbook_explore_docs[docname] = other.dlbook_explore_docs[docname]
-
-
 def outdated_docs(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Re-read the pages with explorable figures when the code behind their data changed."""
     current = modules_key(MODULES)
@@ -162,9 +147,7 @@ def setup(app: Sphinx) -> dict:
         texinfo=fallback,
     )
     app.add_directive("explorable", ExplorableDirective)
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
+    perpage.keep_per_page(app, "dlbook_explore_docs")
     app.connect("env-get-outdated", outdated_docs)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_page_assets)

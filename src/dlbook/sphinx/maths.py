@@ -66,7 +66,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
-from dlbook.sphinx import assets
+from dlbook.sphinx import assets, perpage
 
 logger = logging.getLogger(__name__)
 
@@ -291,22 +291,6 @@ def _renders(app: Sphinx) -> bool:
     return getattr(app.builder, "format", None) == "html" and getattr(app.builder, "math_renderer_name", "") == "dlbook"
 
 
-def init_env(app: Sphinx, env, docnames) -> None:
-    if not hasattr(env, "dlbook_maths"):
-        env.dlbook_maths = {}
-
-
-def purge_doc(app: Sphinx, env, docname: str) -> None:
-    getattr(env, "dlbook_maths", {}).pop(docname, None)
-
-
-def merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.dlbook_maths = getattr(env, "dlbook_maths", {})
-    for docname in docnames:
-        if docname in getattr(other, "dlbook_maths", {}):
-            env.dlbook_maths[docname] = other.dlbook_maths[docname]
-
-
 # ---------------------------------------------------------------------------
 # HTML
 
@@ -406,9 +390,7 @@ def setup(app: Sphinx) -> dict:
         app.add_config_value("dlbook_node_modules", "", "env")
     app.add_html_math_renderer("dlbook", (visit_math_html, None), (visit_displaymath_html, None))
     app.connect("config-inited", use_as_renderer)
-    app.connect("env-before-read-docs", init_env)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
+    perpage.keep_per_page(app, "dlbook_maths")
     app.connect("doctree-read", record_maths)
     app.connect("env-updated", typeset_missing)
     app.connect("doctree-resolved", typeset_late_maths)
