@@ -35,45 +35,16 @@ script in ``tests/browser/js``, for ``page.evaluate``).
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import socketserver
-import threading
 from pathlib import Path
 
 import pytest
 
-from browsing import DESKTOP, Visit, new_visit, toc_file, toc_paths
+from browsing import DESKTOP, Visit, new_visit, serve, toc_file, toc_paths
 
 
 @pytest.fixture(scope="session")
 def toc_pages(html_dir: Path) -> list[str]:
     return toc_paths(toc_file())
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 (a free port) while the block runs; yields its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ import re
 
 import pytest
 
-from browsing import ROOT, new_visit
+from browsing import ROOT, new_visit, serve
 
 pytestmark = pytest.mark.browser
 
@@ -154,8 +154,6 @@ def typeset_in_the_browser(page: str, chapter_source: str) -> str:
 def test_maths_and_diagrams_are_final_in_at_most_half_the_time_of_drawing_them_in_the_browser(
     browser, site_url, html_dir, toc_pages, tmp_path
 ):
-    from conftest import serve  # the same static server, on the other folder
-
     heaviest = max(toc_pages, key=lambda p: weigh(browser, site_url, p)["bytes"])
     source = (ROOT / heaviest).with_suffix(".md").read_text(encoding="utf-8")
     old = typeset_in_the_browser((html_dir / heaviest).read_text(encoding="utf-8"), source)
